@@ -143,6 +143,9 @@ const messages: IParserErrorMessageProvider = {
       const found = !tok || tok.tokenType === EOF ? '' : `, found ${describe(tok)}`;
       return `expected a value${after}${found}`;
     }
+    if (ruleName === 'inList') {
+      return `expected a list of values after IN, found ${describe(tok)} — for example IN ('a', 'b')`;
+    }
     return `unexpected ${describe(tok)}`;
   },
   buildEarlyExitMessage({ actual }) {

@@ -529,8 +529,10 @@ function getParser(): ExprParser {
 
 function lexErrors(text: string, tokens: IToken[]): ExprError[] {
   const errors: ExprError[] = [];
+  let skipBefore = -1;
   for (const t of tokens) {
     const start = t.startOffset;
+    if (start < skipBefore) continue;
     const end = tokEnd(t);
     const col = errorAt(text, '', start, end).column;
     if (t.tokenType === T.UnterminatedString) {
@@ -545,8 +547,10 @@ function lexErrors(text: string, tokens: IToken[]): ExprError[] {
     } else if (t.tokenType === T.Unknown) {
       const rest = text.slice(start, start + 2);
       let message = `unexpected character '${t.image}' at column ${col}`;
-      if (rest === '&&') message = `'&&' is not supported at column ${col} — use AND`;
-      else if (t.image === '|')
+      if (rest === '&&') {
+        message = `'&&' is not supported at column ${col} — use AND`;
+        skipBefore = start + 2;
+      } else if (t.image === '|')
         message = `single '|' at column ${col} — use OR for logic or '||' to join text`;
       else if (t.image === '!') message = `'!' at column ${col} — use NOT, or '<>' for "not equal"`;
       else if (t.image === '&') message = `'&' at column ${col} — use AND`;

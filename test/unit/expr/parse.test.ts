@@ -132,6 +132,11 @@ describe('parseExpression: errors', () => {
     expect(r.errors[0]).toMatchObject({ line: 2, column: 7, start: 16, end: 18 });
   });
 
+  it("reports '&&' once", () => {
+    const r = parseExpression('a && b');
+    expect(r.ok ? [] : r.errors).toHaveLength(1);
+  });
+
   it('reports every lexical problem at once', () => {
     const r = parseExpression('a # b @ c');
     expect(r.ok).toBe(false);

@@ -31,7 +31,14 @@ export default tseslint.config(
           patterns: [
             { group: ['node:*'], message: 'the renderer runs in a browser page; use the backend API' },
             {
-              group: ['**/engine/**', '**/broker/**', '**/kafka/**', '**/cli/**', '**/main/**', '**/server/**'],
+              group: [
+                '**/engine/**',
+                '**/broker/**',
+                '**/kafka/**',
+                '**/cli/**',
+                '**/main/**',
+                '**/server/**',
+              ],
               message: 'the renderer may import only spec, nodes, expr and shared modules',
             },
           ],
@@ -49,7 +56,15 @@ export default tseslint.config(
           patterns: [
             { group: ['node:*'], message: 'the common layer must run in the browser too' },
             {
-              group: ['**/engine/**', '**/broker/**', '**/kafka/**', '**/cli/**', '**/main/**', '**/server/**', '**/renderer/**'],
+              group: [
+                '**/engine/**',
+                '**/broker/**',
+                '**/kafka/**',
+                '**/cli/**',
+                '**/main/**',
+                '**/server/**',
+                '**/renderer/**',
+              ],
               message: 'the common layer must not depend on runtime layers',
             },
           ],

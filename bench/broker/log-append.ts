@@ -23,7 +23,7 @@ const rate = (ms: number) => `${(mb / (ms / 1000)).toFixed(0)} MB/s`;
 try {
   // Raw baseline: same bytes, one writeSync per batch, then 1 MB readSyncs.
   const rawPath = path.join(dir, 'raw.bin');
-  let fd = fs.openSync(rawPath, 'w+');
+  const fd = fs.openSync(rawPath, 'w+');
   let t = performance.now();
   for (let i = 0, pos = 0; i < batches; i++, pos += batch.length)
     fs.writeSync(fd, batch, 0, batch.length, pos);

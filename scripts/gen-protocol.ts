@@ -611,9 +611,11 @@ function emitStruct(ctx: Ctx, st: Struct): void {
     const flex = cond(flexRange(msg, f), within);
     const x = `m.${f.prop}`;
     const body = regular === 'false' ? [] : valueWrite(f, within, flex, x);
-    // Kafka refuses to silently drop a non-ignorable field that carries information.
+    // Kafka refuses to silently drop a non-ignorable field that carries information. Responses are
+    // exempt: the broker fills every field it knows and each version carries what it can, so a
+    // handler need not repeat the version table of every field.
     const guard =
-      !f.ignorable && f.tag === null && f.prim !== 'records' && present !== 'true'
+      msg.kind !== 'response' && !f.ignorable && f.tag === null && f.prim !== 'records' && present !== 'true'
         ? `if (${nonDefaultExpr(f, x)}) throw new ProtocolEncodeError(\`not representable in version \${v}\`, ${q(f.prop)});`
         : null;
     if (regular === 'true') for (const l of body) e.line(l);

@@ -3,5 +3,8 @@
  * as in franz-go's kfake). Importing a file registers its handler; this list is
  * the broker's table of served APIs.
  */
-import './18-api-versions';
+import './00-produce';
+import './01-fetch';
+import './02-list-offsets';
 import './03-metadata';
+import './18-api-versions';

@@ -308,13 +308,9 @@ function readAddPartitionsToTxnResult(r: Reader, v: number): AddPartitionsToTxnR
 function writeAddPartitionsToTxnResult(w: Writer, v: number, m: AddPartitionsToTxnResult): void {
   if (v >= 4) {
     w.compactString(m.transactionalId);
-  } else {
-    if (m.transactionalId !== "") throw new ProtocolEncodeError(`not representable in version ${v}`, "transactionalId");
   }
   if (v >= 4) {
     writeAddPartitionsToTxnResult_topicResults(w, v, m.topicResults);
-  } else {
-    if (m.topicResults.length > 0) throw new ProtocolEncodeError(`not representable in version ${v}`, "topicResults");
   }
   if (v >= 3) {
     w.taggedFields(m._unknownTaggedFields);
@@ -373,13 +369,9 @@ function writeAddPartitionsToTxnResponse(w: Writer, v: number, m: AddPartitionsT
   }
   if (v >= 4) {
     writeAddPartitionsToTxnResponse_resultsByTransaction(w, v, m.resultsByTransaction);
-  } else {
-    if (m.resultsByTransaction.length > 0) throw new ProtocolEncodeError(`not representable in version ${v}`, "resultsByTransaction");
   }
   if (v <= 3) {
     writeAddPartitionsToTxnResponse_resultsByTopicV3AndBelow(w, v, m.resultsByTopicV3AndBelow);
-  } else {
-    if (m.resultsByTopicV3AndBelow.length > 0) throw new ProtocolEncodeError(`not representable in version ${v}`, "resultsByTopicV3AndBelow");
   }
   if (v >= 3) {
     w.taggedFields(m._unknownTaggedFields);

@@ -112,18 +112,12 @@ function readSupportedFeatureKey(r: Reader, v: number): SupportedFeatureKey {
 function writeSupportedFeatureKey(w: Writer, v: number, m: SupportedFeatureKey): void {
   if (v >= 3) {
     w.compactString(m.name);
-  } else {
-    if (m.name !== "") throw new ProtocolEncodeError(`not representable in version ${v}`, "name");
   }
   if (v >= 3) {
     w.int16(m.minVersion);
-  } else {
-    if (m.minVersion !== 0) throw new ProtocolEncodeError(`not representable in version ${v}`, "minVersion");
   }
   if (v >= 3) {
     w.int16(m.maxVersion);
-  } else {
-    if (m.maxVersion !== 0) throw new ProtocolEncodeError(`not representable in version ${v}`, "maxVersion");
   }
   if (v >= 3) {
     w.taggedFields(m._unknownTaggedFields);
@@ -154,18 +148,12 @@ function readFinalizedFeatureKey(r: Reader, v: number): FinalizedFeatureKey {
 function writeFinalizedFeatureKey(w: Writer, v: number, m: FinalizedFeatureKey): void {
   if (v >= 3) {
     w.compactString(m.name);
-  } else {
-    if (m.name !== "") throw new ProtocolEncodeError(`not representable in version ${v}`, "name");
   }
   if (v >= 3) {
     w.int16(m.maxVersionLevel);
-  } else {
-    if (m.maxVersionLevel !== 0) throw new ProtocolEncodeError(`not representable in version ${v}`, "maxVersionLevel");
   }
   if (v >= 3) {
     w.int16(m.minVersionLevel);
-  } else {
-    if (m.minVersionLevel !== 0) throw new ProtocolEncodeError(`not representable in version ${v}`, "minVersionLevel");
   }
   if (v >= 3) {
     w.taggedFields(m._unknownTaggedFields);

@@ -223,26 +223,18 @@ function readCreatableTopicConfigs(r: Reader, v: number): CreatableTopicConfigs 
 function writeCreatableTopicConfigs(w: Writer, v: number, m: CreatableTopicConfigs): void {
   if (v >= 5) {
     w.compactString(m.name);
-  } else {
-    if (m.name !== "") throw new ProtocolEncodeError(`not representable in version ${v}`, "name");
   }
   if (v >= 5) {
     w.compactNullableString(m.value);
-  } else {
-    if (m.value !== "") throw new ProtocolEncodeError(`not representable in version ${v}`, "value");
   }
   if (v >= 5) {
     w.bool(m.readOnly);
-  } else {
-    if (m.readOnly !== false) throw new ProtocolEncodeError(`not representable in version ${v}`, "readOnly");
   }
   if (v >= 5) {
     w.int8(m.configSource);
   }
   if (v >= 5) {
     w.bool(m.isSensitive);
-  } else {
-    if (m.isSensitive !== false) throw new ProtocolEncodeError(`not representable in version ${v}`, "isSensitive");
   }
   if (v >= 5) {
     w.taggedFields(m._unknownTaggedFields);

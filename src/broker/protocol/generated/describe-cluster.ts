@@ -139,8 +139,6 @@ function writeDescribeClusterResponse(w: Writer, v: number, m: DescribeClusterRe
   w.compactNullableString(m.errorMessage);
   if (v >= 1) {
     w.int8(m.endpointType);
-  } else {
-    if (m.endpointType !== 1) throw new ProtocolEncodeError(`not representable in version ${v}`, "endpointType");
   }
   w.compactString(m.clusterId);
   w.int32(m.controllerId);

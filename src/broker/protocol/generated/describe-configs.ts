@@ -146,18 +146,12 @@ function readDescribeConfigsSynonym(r: Reader, v: number): DescribeConfigsSynony
 function writeDescribeConfigsSynonym(w: Writer, v: number, m: DescribeConfigsSynonym): void {
   if (v >= 1) {
     if (v >= 4) w.compactString(m.name); else w.string(m.name);
-  } else {
-    if (m.name !== "") throw new ProtocolEncodeError(`not representable in version ${v}`, "name");
   }
   if (v >= 1) {
     if (v >= 4) w.compactNullableString(m.value); else w.nullableString(m.value);
-  } else {
-    if (m.value !== "") throw new ProtocolEncodeError(`not representable in version ${v}`, "value");
   }
   if (v >= 1) {
     w.int8(m.source);
-  } else {
-    if (m.source !== 0) throw new ProtocolEncodeError(`not representable in version ${v}`, "source");
   }
   if (v >= 4) {
     w.taggedFields(m._unknownTaggedFields);
@@ -214,8 +208,6 @@ function writeDescribeConfigsResourceResult(w: Writer, v: number, m: DescribeCon
   w.bool(m.readOnly);
   if (v <= 0) {
     w.bool(m.isDefault);
-  } else {
-    if (m.isDefault !== false) throw new ProtocolEncodeError(`not representable in version ${v}`, "isDefault");
   }
   if (v >= 1) {
     w.int8(m.configSource);

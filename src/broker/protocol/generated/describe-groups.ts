@@ -159,8 +159,6 @@ function writeDescribedGroup(w: Writer, v: number, m: DescribedGroup): void {
   writeDescribedGroup_members(w, v, m.members);
   if (v >= 3) {
     w.int32(m.authorizedOperations);
-  } else {
-    if (m.authorizedOperations !== -2147483648) throw new ProtocolEncodeError(`not representable in version ${v}`, "authorizedOperations");
   }
   if (v >= 5) {
     w.taggedFields(m._unknownTaggedFields);

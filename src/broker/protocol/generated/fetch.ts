@@ -385,13 +385,9 @@ function readEpochEndOffset(r: Reader, v: number): EpochEndOffset {
 function writeEpochEndOffset(w: Writer, v: number, m: EpochEndOffset): void {
   if (v >= 12) {
     w.int32(m.epoch);
-  } else {
-    if (m.epoch !== -1) throw new ProtocolEncodeError(`not representable in version ${v}`, "epoch");
   }
   if (v >= 12) {
     w.int64(m.endOffset);
-  } else {
-    if (m.endOffset !== -1n) throw new ProtocolEncodeError(`not representable in version ${v}`, "endOffset");
   }
   if (v >= 12) {
     w.taggedFields(m._unknownTaggedFields);
@@ -420,13 +416,9 @@ function readLeaderIdAndEpoch(r: Reader, v: number): LeaderIdAndEpoch {
 function writeLeaderIdAndEpoch(w: Writer, v: number, m: LeaderIdAndEpoch): void {
   if (v >= 12) {
     w.int32(m.leaderId);
-  } else {
-    if (m.leaderId !== -1) throw new ProtocolEncodeError(`not representable in version ${v}`, "leaderId");
   }
   if (v >= 12) {
     w.int32(m.leaderEpoch);
-  } else {
-    if (m.leaderEpoch !== -1) throw new ProtocolEncodeError(`not representable in version ${v}`, "leaderEpoch");
   }
   if (v >= 12) {
     w.taggedFields(m._unknownTaggedFields);
@@ -482,13 +474,9 @@ function readAbortedTransaction(r: Reader, v: number): AbortedTransaction {
 function writeAbortedTransaction(w: Writer, v: number, m: AbortedTransaction): void {
   if (v >= 4) {
     w.int64(m.producerId);
-  } else {
-    if (m.producerId !== 0n) throw new ProtocolEncodeError(`not representable in version ${v}`, "producerId");
   }
   if (v >= 4) {
     w.int64(m.firstOffset);
-  } else {
-    if (m.firstOffset !== 0n) throw new ProtocolEncodeError(`not representable in version ${v}`, "firstOffset");
   }
   if (v >= 12) {
     w.taggedFields(m._unknownTaggedFields);
@@ -587,8 +575,6 @@ function writePartitionData(w: Writer, v: number, m: PartitionData): void {
   }
   if (v >= 11) {
     w.int32(m.preferredReadReplica);
-  } else {
-    if (m.preferredReadReplica !== -1) throw new ProtocolEncodeError(`not representable in version ${v}`, "preferredReadReplica");
   }
   if (v >= 12) w.compactNullableBytes(m.records); else w.nullableBytes(m.records);
   if (v >= 12) {
@@ -697,23 +683,15 @@ function readNodeEndpoint(r: Reader, v: number): NodeEndpoint {
 function writeNodeEndpoint(w: Writer, v: number, m: NodeEndpoint): void {
   if (v >= 16) {
     w.int32(m.nodeId);
-  } else {
-    if (m.nodeId !== 0) throw new ProtocolEncodeError(`not representable in version ${v}`, "nodeId");
   }
   if (v >= 16) {
     w.compactString(m.host);
-  } else {
-    if (m.host !== "") throw new ProtocolEncodeError(`not representable in version ${v}`, "host");
   }
   if (v >= 16) {
     w.int32(m.port);
-  } else {
-    if (m.port !== 0) throw new ProtocolEncodeError(`not representable in version ${v}`, "port");
   }
   if (v >= 16) {
     w.compactNullableString(m.rack);
-  } else {
-    if (m.rack !== null) throw new ProtocolEncodeError(`not representable in version ${v}`, "rack");
   }
   if (v >= 12) {
     w.taggedFields(m._unknownTaggedFields);
@@ -785,8 +763,6 @@ function writeFetchResponse(w: Writer, v: number, m: FetchResponse): void {
   }
   if (v >= 7) {
     w.int32(m.sessionId);
-  } else {
-    if (m.sessionId !== 0) throw new ProtocolEncodeError(`not representable in version ${v}`, "sessionId");
   }
   writeFetchResponse_responses(w, v, m.responses);
   if (v >= 16 && !(v >= 16)) {

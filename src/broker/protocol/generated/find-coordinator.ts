@@ -110,28 +110,18 @@ function readCoordinator(r: Reader, v: number): Coordinator {
 function writeCoordinator(w: Writer, v: number, m: Coordinator): void {
   if (v >= 4) {
     w.compactString(m.key);
-  } else {
-    if (m.key !== "") throw new ProtocolEncodeError(`not representable in version ${v}`, "key");
   }
   if (v >= 4) {
     w.int32(m.nodeId);
-  } else {
-    if (m.nodeId !== 0) throw new ProtocolEncodeError(`not representable in version ${v}`, "nodeId");
   }
   if (v >= 4) {
     w.compactString(m.host);
-  } else {
-    if (m.host !== "") throw new ProtocolEncodeError(`not representable in version ${v}`, "host");
   }
   if (v >= 4) {
     w.int32(m.port);
-  } else {
-    if (m.port !== 0) throw new ProtocolEncodeError(`not representable in version ${v}`, "port");
   }
   if (v >= 4) {
     w.int16(m.errorCode);
-  } else {
-    if (m.errorCode !== 0) throw new ProtocolEncodeError(`not representable in version ${v}`, "errorCode");
   }
   if (v >= 4) {
     w.compactNullableString(m.errorMessage);
@@ -187,31 +177,21 @@ function writeFindCoordinatorResponse(w: Writer, v: number, m: FindCoordinatorRe
   }
   if (v <= 3) {
     w.int16(m.errorCode);
-  } else {
-    if (m.errorCode !== 0) throw new ProtocolEncodeError(`not representable in version ${v}`, "errorCode");
   }
   if ((v >= 1 && v <= 3)) {
     if (v >= 3) w.compactNullableString(m.errorMessage); else w.nullableString(m.errorMessage);
   }
   if (v <= 3) {
     w.int32(m.nodeId);
-  } else {
-    if (m.nodeId !== 0) throw new ProtocolEncodeError(`not representable in version ${v}`, "nodeId");
   }
   if (v <= 3) {
     if (v >= 3) w.compactString(m.host); else w.string(m.host);
-  } else {
-    if (m.host !== "") throw new ProtocolEncodeError(`not representable in version ${v}`, "host");
   }
   if (v <= 3) {
     w.int32(m.port);
-  } else {
-    if (m.port !== 0) throw new ProtocolEncodeError(`not representable in version ${v}`, "port");
   }
   if (v >= 4) {
     writeFindCoordinatorResponse_coordinators(w, v, m.coordinators);
-  } else {
-    if (m.coordinators.length > 0) throw new ProtocolEncodeError(`not representable in version ${v}`, "coordinators");
   }
   if (v >= 3) {
     w.taggedFields(m._unknownTaggedFields);

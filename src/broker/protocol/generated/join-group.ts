@@ -207,8 +207,6 @@ function writeJoinGroupResponse(w: Writer, v: number, m: JoinGroupResponse): voi
   if (v >= 6) w.compactString(m.leader); else w.string(m.leader);
   if (v >= 9) {
     w.bool(m.skipAssignment);
-  } else {
-    if (m.skipAssignment !== false) throw new ProtocolEncodeError(`not representable in version ${v}`, "skipAssignment");
   }
   if (v >= 6) w.compactString(m.memberId); else w.string(m.memberId);
   writeJoinGroupResponse_members(w, v, m.members);

@@ -140,18 +140,12 @@ function readMemberResponse(r: Reader, v: number): MemberResponse {
 function writeMemberResponse(w: Writer, v: number, m: MemberResponse): void {
   if (v >= 3) {
     if (v >= 4) w.compactString(m.memberId); else w.string(m.memberId);
-  } else {
-    if (m.memberId !== "") throw new ProtocolEncodeError(`not representable in version ${v}`, "memberId");
   }
   if (v >= 3) {
     if (v >= 4) w.compactNullableString(m.groupInstanceId); else w.nullableString(m.groupInstanceId);
-  } else {
-    if (m.groupInstanceId !== "") throw new ProtocolEncodeError(`not representable in version ${v}`, "groupInstanceId");
   }
   if (v >= 3) {
     w.int16(m.errorCode);
-  } else {
-    if (m.errorCode !== 0) throw new ProtocolEncodeError(`not representable in version ${v}`, "errorCode");
   }
   if (v >= 4) {
     w.taggedFields(m._unknownTaggedFields);
@@ -197,8 +191,6 @@ function writeLeaveGroupResponse(w: Writer, v: number, m: LeaveGroupResponse): v
   w.int16(m.errorCode);
   if (v >= 3) {
     writeLeaveGroupResponse_members(w, v, m.members);
-  } else {
-    if (m.members.length > 0) throw new ProtocolEncodeError(`not representable in version ${v}`, "members");
   }
   if (v >= 4) {
     w.taggedFields(m._unknownTaggedFields);

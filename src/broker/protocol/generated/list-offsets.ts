@@ -197,23 +197,15 @@ function writeListOffsetsPartitionResponse(w: Writer, v: number, m: ListOffsetsP
   w.int16(m.errorCode);
   if (v <= 0) {
     writeListOffsetsPartitionResponse_oldStyleOffsets(w, v, m.oldStyleOffsets);
-  } else {
-    if (m.oldStyleOffsets.length > 0) throw new ProtocolEncodeError(`not representable in version ${v}`, "oldStyleOffsets");
   }
   if (v >= 1) {
     w.int64(m.timestamp);
-  } else {
-    if (m.timestamp !== -1n) throw new ProtocolEncodeError(`not representable in version ${v}`, "timestamp");
   }
   if (v >= 1) {
     w.int64(m.offset);
-  } else {
-    if (m.offset !== -1n) throw new ProtocolEncodeError(`not representable in version ${v}`, "offset");
   }
   if (v >= 4) {
     w.int32(m.leaderEpoch);
-  } else {
-    if (m.leaderEpoch !== -1) throw new ProtocolEncodeError(`not representable in version ${v}`, "leaderEpoch");
   }
   if (v >= 6) {
     w.taggedFields(m._unknownTaggedFields);

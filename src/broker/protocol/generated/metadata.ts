@@ -282,8 +282,6 @@ function writeMetadataResponseTopic(w: Writer, v: number, m: MetadataResponseTop
   writeMetadataResponseTopic_partitions(w, v, m.partitions);
   if (v >= 8) {
     w.int32(m.topicAuthorizedOperations);
-  } else {
-    if (m.topicAuthorizedOperations !== -2147483648) throw new ProtocolEncodeError(`not representable in version ${v}`, "topicAuthorizedOperations");
   }
   if (v >= 9) {
     w.taggedFields(m._unknownTaggedFields);
@@ -353,8 +351,6 @@ function writeMetadataResponse(w: Writer, v: number, m: MetadataResponse): void 
   writeMetadataResponse_topics(w, v, m.topics);
   if ((v >= 8 && v <= 10)) {
     w.int32(m.clusterAuthorizedOperations);
-  } else {
-    if (m.clusterAuthorizedOperations !== -2147483648) throw new ProtocolEncodeError(`not representable in version ${v}`, "clusterAuthorizedOperations");
   }
   if (v >= 9) {
     w.taggedFields(m._unknownTaggedFields);

@@ -285,26 +285,18 @@ function readOffsetFetchResponsePartition(r: Reader, v: number): OffsetFetchResp
 function writeOffsetFetchResponsePartition(w: Writer, v: number, m: OffsetFetchResponsePartition): void {
   if (v <= 7) {
     w.int32(m.partitionIndex);
-  } else {
-    if (m.partitionIndex !== 0) throw new ProtocolEncodeError(`not representable in version ${v}`, "partitionIndex");
   }
   if (v <= 7) {
     w.int64(m.committedOffset);
-  } else {
-    if (m.committedOffset !== 0n) throw new ProtocolEncodeError(`not representable in version ${v}`, "committedOffset");
   }
   if ((v >= 5 && v <= 7)) {
     w.int32(m.committedLeaderEpoch);
   }
   if (v <= 7) {
     if (v >= 6) w.compactNullableString(m.metadata); else w.nullableString(m.metadata);
-  } else {
-    if (m.metadata !== "") throw new ProtocolEncodeError(`not representable in version ${v}`, "metadata");
   }
   if (v <= 7) {
     w.int16(m.errorCode);
-  } else {
-    if (m.errorCode !== 0) throw new ProtocolEncodeError(`not representable in version ${v}`, "errorCode");
   }
   if (v >= 6) {
     w.taggedFields(m._unknownTaggedFields);
@@ -344,13 +336,9 @@ function readOffsetFetchResponseTopic(r: Reader, v: number): OffsetFetchResponse
 function writeOffsetFetchResponseTopic(w: Writer, v: number, m: OffsetFetchResponseTopic): void {
   if (v <= 7) {
     if (v >= 6) w.compactString(m.name); else w.string(m.name);
-  } else {
-    if (m.name !== "") throw new ProtocolEncodeError(`not representable in version ${v}`, "name");
   }
   if (v <= 7) {
     writeOffsetFetchResponseTopic_partitions(w, v, m.partitions);
-  } else {
-    if (m.partitions.length > 0) throw new ProtocolEncodeError(`not representable in version ${v}`, "partitions");
   }
   if (v >= 6) {
     w.taggedFields(m._unknownTaggedFields);
@@ -385,26 +373,18 @@ function readOffsetFetchResponsePartitions(r: Reader, v: number): OffsetFetchRes
 function writeOffsetFetchResponsePartitions(w: Writer, v: number, m: OffsetFetchResponsePartitions): void {
   if (v >= 8) {
     w.int32(m.partitionIndex);
-  } else {
-    if (m.partitionIndex !== 0) throw new ProtocolEncodeError(`not representable in version ${v}`, "partitionIndex");
   }
   if (v >= 8) {
     w.int64(m.committedOffset);
-  } else {
-    if (m.committedOffset !== 0n) throw new ProtocolEncodeError(`not representable in version ${v}`, "committedOffset");
   }
   if (v >= 8) {
     w.int32(m.committedLeaderEpoch);
   }
   if (v >= 8) {
     w.compactNullableString(m.metadata);
-  } else {
-    if (m.metadata !== "") throw new ProtocolEncodeError(`not representable in version ${v}`, "metadata");
   }
   if (v >= 8) {
     w.int16(m.errorCode);
-  } else {
-    if (m.errorCode !== 0) throw new ProtocolEncodeError(`not representable in version ${v}`, "errorCode");
   }
   if (v >= 6) {
     w.taggedFields(m._unknownTaggedFields);
@@ -444,13 +424,9 @@ function readOffsetFetchResponseTopics(r: Reader, v: number): OffsetFetchRespons
 function writeOffsetFetchResponseTopics(w: Writer, v: number, m: OffsetFetchResponseTopics): void {
   if (v >= 8) {
     w.compactString(m.name);
-  } else {
-    if (m.name !== "") throw new ProtocolEncodeError(`not representable in version ${v}`, "name");
   }
   if (v >= 8) {
     writeOffsetFetchResponseTopics_partitions(w, v, m.partitions);
-  } else {
-    if (m.partitions.length > 0) throw new ProtocolEncodeError(`not representable in version ${v}`, "partitions");
   }
   if (v >= 6) {
     w.taggedFields(m._unknownTaggedFields);
@@ -492,18 +468,12 @@ function readOffsetFetchResponseGroup(r: Reader, v: number): OffsetFetchResponse
 function writeOffsetFetchResponseGroup(w: Writer, v: number, m: OffsetFetchResponseGroup): void {
   if (v >= 8) {
     w.compactString(m.groupId);
-  } else {
-    if (m.groupId !== "") throw new ProtocolEncodeError(`not representable in version ${v}`, "groupId");
   }
   if (v >= 8) {
     writeOffsetFetchResponseGroup_topics(w, v, m.topics);
-  } else {
-    if (m.topics.length > 0) throw new ProtocolEncodeError(`not representable in version ${v}`, "topics");
   }
   if (v >= 8) {
     w.int16(m.errorCode);
-  } else {
-    if (m.errorCode !== 0) throw new ProtocolEncodeError(`not representable in version ${v}`, "errorCode");
   }
   if (v >= 6) {
     w.taggedFields(m._unknownTaggedFields);
@@ -561,16 +531,12 @@ function writeOffsetFetchResponse(w: Writer, v: number, m: OffsetFetchResponse):
   }
   if (v <= 7) {
     writeOffsetFetchResponse_topics(w, v, m.topics);
-  } else {
-    if (m.topics.length > 0) throw new ProtocolEncodeError(`not representable in version ${v}`, "topics");
   }
   if ((v >= 2 && v <= 7)) {
     w.int16(m.errorCode);
   }
   if (v >= 8) {
     writeOffsetFetchResponse_groups(w, v, m.groups);
-  } else {
-    if (m.groups.length > 0) throw new ProtocolEncodeError(`not representable in version ${v}`, "groups");
   }
   if (v >= 6) {
     w.taggedFields(m._unknownTaggedFields);

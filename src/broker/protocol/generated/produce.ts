@@ -162,13 +162,9 @@ function readBatchIndexAndErrorMessage(r: Reader, v: number): BatchIndexAndError
 function writeBatchIndexAndErrorMessage(w: Writer, v: number, m: BatchIndexAndErrorMessage): void {
   if (v >= 8) {
     w.int32(m.batchIndex);
-  } else {
-    if (m.batchIndex !== 0) throw new ProtocolEncodeError(`not representable in version ${v}`, "batchIndex");
   }
   if (v >= 8) {
     if (v >= 9) w.compactNullableString(m.batchIndexErrorMessage); else w.nullableString(m.batchIndexErrorMessage);
-  } else {
-    if (m.batchIndexErrorMessage !== null) throw new ProtocolEncodeError(`not representable in version ${v}`, "batchIndexErrorMessage");
   }
   if (v >= 9) {
     w.taggedFields(m._unknownTaggedFields);
@@ -197,13 +193,9 @@ function readLeaderIdAndEpoch(r: Reader, v: number): LeaderIdAndEpoch {
 function writeLeaderIdAndEpoch(w: Writer, v: number, m: LeaderIdAndEpoch): void {
   if (v >= 10) {
     w.int32(m.leaderId);
-  } else {
-    if (m.leaderId !== -1) throw new ProtocolEncodeError(`not representable in version ${v}`, "leaderId");
   }
   if (v >= 10) {
     w.int32(m.leaderEpoch);
-  } else {
-    if (m.leaderEpoch !== -1) throw new ProtocolEncodeError(`not representable in version ${v}`, "leaderEpoch");
   }
   if (v >= 9) {
     w.taggedFields(m._unknownTaggedFields);
@@ -361,23 +353,15 @@ function readNodeEndpoint(r: Reader, v: number): NodeEndpoint {
 function writeNodeEndpoint(w: Writer, v: number, m: NodeEndpoint): void {
   if (v >= 10) {
     w.int32(m.nodeId);
-  } else {
-    if (m.nodeId !== 0) throw new ProtocolEncodeError(`not representable in version ${v}`, "nodeId");
   }
   if (v >= 10) {
     w.compactString(m.host);
-  } else {
-    if (m.host !== "") throw new ProtocolEncodeError(`not representable in version ${v}`, "host");
   }
   if (v >= 10) {
     w.int32(m.port);
-  } else {
-    if (m.port !== 0) throw new ProtocolEncodeError(`not representable in version ${v}`, "port");
   }
   if (v >= 10) {
     w.compactNullableString(m.rack);
-  } else {
-    if (m.rack !== null) throw new ProtocolEncodeError(`not representable in version ${v}`, "rack");
   }
   if (v >= 9) {
     w.taggedFields(m._unknownTaggedFields);

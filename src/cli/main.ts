@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { registerValidate } from './commands/validate';
 import { registerDemo } from './commands/demo';
 import { registerSchema } from './commands/schema';
+import { registerBroker } from './commands/broker';
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerValidate(program);
   registerDemo(program);
   registerSchema(program);
+  registerBroker(program);
   return program;
 }
 

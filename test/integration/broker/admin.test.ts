@@ -498,6 +498,22 @@ describe('admin APIs, one broker', () => {
     ]);
   });
 
+  it('advertises the admin version ranges that kafkajs, kafka-python, librdkafka and Java clients use', async () => {
+    const res = await raw.request(ApiKey.ApiVersions, 3, {
+      clientSoftwareName: 'kflow-test',
+      clientSoftwareVersion: '1',
+    });
+    const ranges = new Map(res.apiKeys.map((k) => [k.apiKey, [k.minVersion, k.maxVersion]]));
+    expect(ranges.get(ApiKey.CreateTopics)).toEqual([0, 7]);
+    expect(ranges.get(ApiKey.DeleteTopics)).toEqual([0, 6]);
+    expect(ranges.get(ApiKey.DeleteRecords)).toEqual([0, 2]);
+    expect(ranges.get(ApiKey.DescribeConfigs)).toEqual([0, 4]);
+    expect(ranges.get(ApiKey.AlterConfigs)).toEqual([0, 2]);
+    expect(ranges.get(ApiKey.CreatePartitions)).toEqual([0, 3]);
+    expect(ranges.get(ApiKey.IncrementalAlterConfigs)).toEqual([0, 1]);
+    expect(ranges.get(ApiKey.DescribeCluster)).toEqual([0, 1]);
+  });
+
   it('describes the cluster', async () => {
     const res = await raw.request(ApiKey.DescribeCluster, 1, {
       includeClusterAuthorizedOperations: true,

@@ -9,6 +9,9 @@
 // * acks=0 gets no response at all, as in Kafka.
 // * Idempotent producers: the log's producer state drops duplicates (answered
 //   with the original offsets) and rejects gaps (OUT_OF_ORDER_SEQUENCE_NUMBER).
+// * Transactional batches are checked with the transaction coordinator first
+//   (Kafka 3.6+ verification, KIP-890): a stale epoch is INVALID_PRODUCER_EPOCH,
+//   a partition not added with AddPartitionsToTxn is INVALID_TXN_STATE.
 // * A partition led by another broker identity gets NOT_LEADER_OR_FOLLOWER.
 // * Topics are not auto-created here (clients create them through Metadata).
 //
@@ -19,6 +22,8 @@
 import { NO_RESPONSE, registerApi } from '../api';
 import { ErrorCode } from '../protocol/errors';
 import { ApiKey, type ProduceResponse } from '../protocol/generated/index';
+import type { Cluster } from '../cluster';
+import { BATCH_HEADER_BYTES, isTransactional, readBatchHeader } from '../records/batch';
 import { errorCodeOf, leaderPartition } from './partition-errors';
 
 type PartitionResponse = ProduceResponse['responses'][number]['partitionResponses'][number];
@@ -73,6 +78,8 @@ registerApi(ApiKey.Produce, { min: 3, max: 11 }, (req, ctx) => {
         errorMessage: 'the request carries no record batch',
       };
     }
+    const txnError = transactionCheck(cluster, topic, partition, records);
+    if (txnError !== ErrorCode.NONE) return { ...base, errorCode: txnError };
     try {
       const result = p.log.append(records, { leaderEpoch: p.leaderEpoch });
       if (!result.duplicate) cluster.notifyAppend(topic, partition);
@@ -96,3 +103,20 @@ registerApi(ApiKey.Produce, { min: 3, max: 11 }, (req, ctx) => {
     }
   }
 });
+
+/**
+ * The transaction coordinator's verdict on a batch (KIP-890 verification): a transactional batch
+ * must come from the current epoch, for a partition added to the ongoing transaction. A buffer
+ * too short for a header is left to the log, which reports it as corrupt.
+ */
+function transactionCheck(cluster: Cluster, topic: string, partition: number, records: Buffer): number {
+  if (records.length < BATCH_HEADER_BYTES) return ErrorCode.NONE;
+  const h = readBatchHeader(records);
+  return cluster.txns.checkProduce(
+    h.producerId,
+    h.producerEpoch,
+    topic,
+    partition,
+    isTransactional(h.attributes),
+  );
+}

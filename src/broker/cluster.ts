@@ -13,10 +13,10 @@ import type { Logger } from 'pino';
 import type { BrokerOptions } from './config';
 import { LogManager } from './log/log-manager';
 import type { PartitionLog } from './log/storage';
+import { FileGroupStore } from './groups/store';
+import { GroupCoordinator } from './groups/coordinator';
 import { ErrorCode } from './protocol/errors';
 import { checkTopicConfigs, logConfigFor } from './topic-config';
-import { TransactionCoordinator, type TxnOffsetCompleter } from './txn/coordinator';
-import { FileTxnStore } from './txn/store';
 
 export interface BrokerNode {
   nodeId: number;
@@ -70,8 +70,8 @@ export class Cluster {
   /** Emits `append` with (topic, partition) after every write, for Fetch long polls. */
   readonly events = new EventEmitter();
   private readonly metaFile: string;
-  /** Producer ids, transactions and their markers (InitProducerId, AddPartitionsToTxn, EndTxn, ...). */
-  readonly txns: TransactionCoordinator;
+  /** Consumer groups and committed offsets (JoinGroup ... OffsetCommit), kept under `<dataDir>/groups`. */
+  readonly groups: GroupCoordinator;
 
   constructor(
     readonly options: BrokerOptions & { dataDir: string },
@@ -83,17 +83,14 @@ export class Cluster {
     const meta = this.readMeta();
     this.clusterId = options.clusterId ?? meta?.clusterId ?? topicId();
     for (const t of meta?.topics ?? []) this.openTopic(t.name, t.id, t.partitions, t.configs);
-    this.txns = new TransactionCoordinator({
-      store: new FileTxnStore(options.dataDir),
-      partition: (topic, partition) => this.partition(topic, partition),
-      notifyAppend: (topic, partition) => this.notifyAppend(topic, partition),
-      // The group coordinator (cluster.groups) is not part of this commit yet.
-      groups: () => (this as { groups?: TxnOffsetCompleter }).groups,
-      logger: logger.child({ component: 'txn' }),
+    const groupLogger = logger.child({ component: 'groups' });
+    this.groups = new GroupCoordinator({
+      store: new FileGroupStore(path.join(options.dataDir, 'groups'), {
+        warn: (msg, ctx) => groupLogger.warn(ctx, msg),
+      }),
+      initialRebalanceDelayMs: options.groupInitialRebalanceDelayMs,
+      logger: groupLogger,
     });
-    // Aborts what the last run left Ongoing; the markers are written before this returns.
-    this.txns.recover().catch((err: unknown) => logger.error({ err: (err as Error).message }, 'transaction recovery failed'));
-    this.txns.start();
   }
 
   topic(name: string): TopicState | undefined {
@@ -190,7 +187,7 @@ export class Cluster {
   }
 
   close(): void {
-    this.txns.close();
+    this.groups.close();
     for (const t of this.topics.values()) for (const p of t.partitions) p.log.close();
   }
 

@@ -1,6 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { pino } from 'pino';
-import { startBroker } from '../../broker/index';
 
 export function registerBroker(program: Command): void {
   program
@@ -36,6 +35,7 @@ export function registerBroker(program: Command): void {
         logLevel: string;
       },
     ) {
+      const { startBroker } = await import('../../broker/index');
       const logger = pino({ level: opts.logLevel, base: { component: 'broker' } }, pino.destination(2));
       const broker = await startBroker({
         host: opts.host,

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { readFileSync, statSync } from 'node:fs';
 import { MAX_SPEC_BYTES } from '../../spec/parse';
-import { validateSpecText } from '../../spec/validate';
 import type { Problem } from '../../spec/types';
 
 export interface FileProblems {
@@ -10,7 +9,7 @@ export interface FileProblems {
 }
 
 /** Reads and validates one spec file; unreadable files become a problem too. */
-export function validateFile(file: string): FileProblems {
+export async function validateFile(file: string): Promise<FileProblems> {
   let bytes: Uint8Array;
   try {
     // Refuse before reading: a multi-gigabyte file must not be loaded to be refused.
@@ -44,6 +43,8 @@ export function validateFile(file: string): FileProblems {
       problems: [{ severity: 'error', nodeId: null, path: '', message: `cannot read the file: ${why}` }],
     };
   }
+  // Loaded on use: the validator pulls in zod and the parser, which `kflow broker` does not need.
+  const { validateSpecText } = await import('../../spec/validate');
   return { file, problems: validateSpecText(bytes).problems };
 }
 
@@ -59,8 +60,8 @@ export function registerValidate(program: Command): void {
     .argument('<spec...>', 'spec files (.json)')
     .option('--json', 'print the problems as JSON')
     .option('-q, --quiet', 'print errors only, no warnings')
-    .action(function (this: Command, files: string[], opts: { json?: boolean; quiet?: boolean }) {
-      const results = files.map(validateFile);
+    .action(async function (this: Command, files: string[], opts: { json?: boolean; quiet?: boolean }) {
+      const results = await Promise.all(files.map(validateFile));
       let errors = 0;
       for (const r of results) {
         if (opts.quiet) r.problems = r.problems.filter((p) => p.severity === 'error');

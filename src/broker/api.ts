@@ -30,7 +30,9 @@ export type SaslState =
   | { step: 'none' }
   | { step: 'handshaken'; mechanism: string; legacy: boolean }
   | { step: 'in-progress'; mechanism: string; scram: unknown }
-  | { step: 'done'; mechanism: string };
+  | { step: 'done'; mechanism: string }
+  /** Terminal: the connection answers the failing request, then closes (as Kafka does). */
+  | { step: 'failed'; mechanism: string; reason: string };
 
 export interface RequestContext {
   readonly cluster: Cluster;

@@ -8,9 +8,19 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { NO_RESPONSE, registeredApi, type ConnectionInfo, type RequestContext } from './api';
+import { saslStep } from './auth/session';
 import type { Cluster } from './cluster';
 import { ErrorCode } from './protocol/errors';
-import { encodeResponseFrame, FrameError, FrameSplitter, parseRequestHeader, bodyReader, beginResponseFrame, finishFrame, type RequestHeader } from './protocol/frame';
+import {
+  encodeResponseFrame,
+  FrameError,
+  FrameSplitter,
+  parseRequestHeader,
+  bodyReader,
+  beginResponseFrame,
+  finishFrame,
+  type RequestHeader,
+} from './protocol/frame';
 import { getApi } from './protocol/generated/index';
 import { ProtocolDecodeError } from './protocol/reader';
 import type { BrokerMetrics } from './metrics';
@@ -35,8 +45,10 @@ export class Connection {
   private readonly splitter: FrameSplitter;
   private readonly abort = new AbortController();
   /** Responses not yet written, in request order; null marks "no response" (acks=0). */
-  private readonly queue: { done: boolean; chunks: Buffer[] | null }[] = [];
+  private readonly queue: { done: boolean; chunks: Buffer[] | null; closeAfter?: string }[] = [];
   private closed = false;
+  /** After SaslHandshake v0: frames are bare SASL tokens until the exchange ends. */
+  private rawSasl = false;
 
   constructor(
     private readonly socket: Socket,
@@ -59,7 +71,10 @@ export class Connection {
 
   close(reason: string): void {
     if (this.closed) return;
-    this.deps.logger.warn({ conn: this.info.id, remote: this.info.remoteAddress, reason }, 'closing connection');
+    this.deps.logger.warn(
+      { conn: this.info.id, remote: this.info.remoteAddress, reason },
+      'closing connection',
+    );
     this.closed = true;
     this.abort.abort();
     this.socket.destroy();
@@ -86,6 +101,12 @@ export class Connection {
   }
 
   private onFrame(frame: Buffer): void {
+    const sasl = this.info.sasl;
+    if (sasl.step === 'failed') return; // the connection closes once the failure response is out
+    if (this.rawSasl || (sasl.step === 'handshaken' && sasl.legacy)) {
+      this.onRawSaslToken(frame);
+      return;
+    }
     let header: RequestHeader;
     try {
       header = parseRequestHeader(frame);
@@ -94,20 +115,25 @@ export class Connection {
       return;
     }
     if (header.clientId !== null) this.info.clientId = header.clientId;
-    const slot = { done: false, chunks: null as Buffer[] | null };
+    const slot: (typeof this.queue)[number] = { done: false, chunks: null };
     this.queue.push(slot);
     const started = process.hrtime.bigint();
     this.handle(frame, header).then(
       (chunks) => {
         slot.done = true;
         slot.chunks = chunks;
+        // A failed SASL exchange ends the connection after its response, as in Kafka.
+        if (this.info.sasl.step === 'failed') slot.closeAfter = this.info.sasl.reason;
         this.deps.metrics.observe(header.apiKey, Number(process.hrtime.bigint() - started) / 1e9, 'ok');
         this.drain();
       },
       (err: unknown) => {
         this.deps.metrics.observe(header.apiKey, Number(process.hrtime.bigint() - started) / 1e9, 'error');
         const api = getApi(header.apiKey)?.name ?? `api ${header.apiKey}`;
-        const why = err instanceof ProtocolDecodeError ? `malformed ${api} v${header.apiVersion} request: ${err.message}` : `${api} failed: ${(err as Error)?.stack ?? String(err)}`;
+        const why =
+          err instanceof ProtocolDecodeError
+            ? `malformed ${api} v${header.apiVersion} request: ${err.message}`
+            : `${api} failed: ${(err as Error)?.stack ?? String(err)}`;
         this.close(why);
       },
     );
@@ -122,7 +148,9 @@ export class Connection {
     }
     if (header.apiVersion < api.minVersion || header.apiVersion > api.maxVersion) {
       if (header.apiKey === 18) return unsupportedApiVersions(header.correlationId);
-      throw new Error(`${api.name} v${header.apiVersion} is not supported (supported ${api.minVersion}-${api.maxVersion})`);
+      throw new Error(
+        `${api.name} v${header.apiVersion} is not supported (supported ${api.minVersion}-${api.maxVersion})`,
+      );
     }
     if (this.deps.requireAuth && !api.beforeAuth && this.info.sasl.step !== 'done') {
       throw new Error(`${api.name} before authentication on a SASL listener`);
@@ -141,15 +169,52 @@ export class Connection {
     return encodeResponseFrame(codec, header.apiVersion, header.correlationId, response);
   }
 
+  /**
+   * After SaslHandshake v0 the client sends bare SASL tokens as size-prefixed
+   * frames (no Kafka header) and expects bare size-prefixed tokens back. A failed
+   * exchange closes the connection without an answer, as Kafka does in this flow.
+   */
+  private onRawSaslToken(frame: Buffer): void {
+    this.rawSasl = true;
+    let r: ReturnType<typeof saslStep>;
+    try {
+      r = saslStep(this.info, frame, this.deps.cluster);
+    } catch (err) {
+      this.close(`SASL exchange failed: ${(err as Error).message}`);
+      return;
+    }
+    if (!r.ok) {
+      this.close(`SASL authentication failed (legacy flow): ${r.message}`);
+      return;
+    }
+    if (r.done) this.rawSasl = false;
+    const size = Buffer.alloc(4);
+    size.writeInt32BE(r.response.length);
+    this.queue.push({ done: true, chunks: [size, r.response] });
+    this.drain();
+  }
+
   private drain(): void {
     if (this.closed) return;
     let wrote = false;
     while (this.queue.length > 0 && this.queue[0]?.done) {
-      const slot = this.queue.shift() as { chunks: Buffer[] | null };
+      const slot = this.queue.shift() as (typeof this.queue)[number];
       if (!slot.chunks) continue;
       if (!wrote) this.socket.cork();
       wrote = true;
       for (const c of slot.chunks) this.socket.write(c);
+      if (slot.closeAfter !== undefined) {
+        this.deps.logger.info(
+          { conn: this.info.id, remote: this.info.remoteAddress, reason: slot.closeAfter },
+          'closing connection after SASL failure',
+        );
+        this.closed = true;
+        this.abort.abort();
+        this.socket.end(); // flushes the corked response, then FIN
+        // A client that never closes its side must not hold the socket open.
+        setTimeout(() => this.socket.destroy(), 5000).unref();
+        return;
+      }
     }
     if (wrote) process.nextTick(() => this.socket.uncork());
   }

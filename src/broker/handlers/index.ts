@@ -27,3 +27,5 @@ import './42-delete-groups';
 import './44-incremental-alter-configs';
 import './47-offset-delete';
 import './60-describe-cluster';
+import './17-sasl-handshake';
+import './36-sasl-authenticate';

@@ -7,8 +7,8 @@
 //   DEFAULT_CONFIG. Nothing is read-only. Unknown topics →
 //   UNKNOWN_TOPIC_OR_PARTITION, invalid names → INVALID_TOPIC_EXCEPTION, per
 //   resource.
-// * BROKER resources (name = a node id of this process, or "" for the cluster
-//   default) list the broker configs of config-resources.ts, all read-only;
+// * BROKER resources (name = a node id of this process) list the broker
+//   configs of config-resources.ts, all read-only;
 //   source STATIC_BROKER_CONFIG when startBroker was given a non-default value.
 //   Other node ids or non-numeric names → INVALID_REQUEST.
 // * Other resource types (BROKER_LOGGER, ...) → INVALID_REQUEST.
@@ -19,6 +19,8 @@
 //   the broker config that sets its default (DEFAULT_CONFIG); for a broker
 //   config itself.
 // * v3+: config types and, when asked, documentation.
+// * BROKER "" (the cluster-wide default resource) lists the controller's
+//   configs; Kafka lists only dynamic cluster-wide overrides there (usually none).
 import { registerApi } from '../api';
 import { Cluster } from '../cluster';
 import { ErrorCode } from '../protocol/errors';

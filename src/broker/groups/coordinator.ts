@@ -529,7 +529,7 @@ export class GroupCoordinator {
       // Assignments of the aborted generation are void; members waiting in SyncGroup must rejoin.
       for (const m of group.members.values()) {
         m.assignment = EMPTY;
-        this.answerSync(m, syncError(ErrorCode.REBALANCE_IN_PROGRESS));
+        this.answerSync(m, syncError(ErrorCode.REBALANCE_IN_PROGRESS), group);
       }
     }
     group.syncTimer?.cancel();
@@ -692,10 +692,12 @@ export class GroupCoordinator {
     };
   }
 
-  private answerSync(m: Member, r: SyncGroupResult): void {
+  private answerSync(m: Member, r: SyncGroupResult, group?: Group): void {
     const waiter = m.syncWaiter;
     m.syncWaiter = null;
     waiter?.(r);
+    // The member's session restarts from the answer, so a long wait in SyncGroup cannot expire it straight after.
+    if (waiter && group?.members.get(m.memberId) === m) this.armSession(group, m);
   }
 
   // ---------------------------------------------------------------- Heartbeat

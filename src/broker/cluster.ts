@@ -17,6 +17,8 @@ import { FileGroupStore } from './groups/store';
 import { GroupCoordinator } from './groups/coordinator';
 import { ErrorCode } from './protocol/errors';
 import { checkTopicConfigs, logConfigFor } from './topic-config';
+import { TransactionCoordinator } from './txn/coordinator';
+import { FileTxnStore } from './txn/store';
 
 export interface BrokerNode {
   nodeId: number;
@@ -70,6 +72,8 @@ export class Cluster {
   /** Emits `append` with (topic, partition) after every write, for Fetch long polls. */
   readonly events = new EventEmitter();
   private readonly metaFile: string;
+  /** Producer ids, transactions and their markers (InitProducerId, AddPartitionsToTxn, EndTxn, ...). */
+  readonly txns: TransactionCoordinator;
   /** Consumer groups and committed offsets (JoinGroup ... OffsetCommit), kept under `<dataDir>/groups`. */
   readonly groups: GroupCoordinator;
 
@@ -91,6 +95,16 @@ export class Cluster {
       initialRebalanceDelayMs: options.groupInitialRebalanceDelayMs,
       logger: groupLogger,
     });
+    this.txns = new TransactionCoordinator({
+      store: new FileTxnStore(options.dataDir),
+      partition: (topic, partition) => this.partition(topic, partition),
+      notifyAppend: (topic, partition) => this.notifyAppend(topic, partition),
+      groups: () => this.groups,
+      logger: logger.child({ component: 'txn' }),
+    });
+    // Aborts what the last run left Ongoing; the markers are written before this returns.
+    this.txns.recover().catch((err: unknown) => logger.error({ err: (err as Error).message }, 'transaction recovery failed'));
+    this.txns.start();
   }
 
   topic(name: string): TopicState | undefined {
@@ -187,6 +201,7 @@ export class Cluster {
   }
 
   close(): void {
+    this.txns.close();
     this.groups.close();
     for (const t of this.topics.values()) for (const p of t.partitions) p.log.close();
   }

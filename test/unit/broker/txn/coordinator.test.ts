@@ -15,7 +15,12 @@ import {
   TxnError,
   type TxnOffsetCompleter,
 } from '../../../../src/broker/txn/coordinator';
-import { FileTxnStore, MemoryTxnStore, TxnStoreError, type TxnSnapshot } from '../../../../src/broker/txn/store';
+import {
+  FileTxnStore,
+  MemoryTxnStore,
+  TxnStoreError,
+  type TxnSnapshot,
+} from '../../../../src/broker/txn/store';
 
 interface Marker {
   topic: string;
@@ -125,8 +130,13 @@ describe('producer ids', () => {
     expect(await c.initProducerId(bump)).toEqual({ producerId: 0, producerEpoch: 1 });
     // The answer was lost and the client asks again with epoch 0: same result, no second bump.
     expect(await c.initProducerId(bump)).toEqual({ producerId: 0, producerEpoch: 1 });
-    expect(await c.initProducerId({ ...bump, producerEpoch: 1 })).toEqual({ producerId: 0, producerEpoch: 2 });
-    expect(await codeOf(() => c.initProducerId({ ...bump, producerEpoch: 0 }))).toBe(ErrorCode.PRODUCER_FENCED);
+    expect(await c.initProducerId({ ...bump, producerEpoch: 1 })).toEqual({
+      producerId: 0,
+      producerEpoch: 2,
+    });
+    expect(await codeOf(() => c.initProducerId({ ...bump, producerEpoch: 0 }))).toBe(
+      ErrorCode.PRODUCER_FENCED,
+    );
     expect(await codeOf(() => c.initProducerId({ ...bump, producerId: 7, producerEpoch: 2 }))).toBe(
       ErrorCode.PRODUCER_FENCED,
     );
@@ -211,7 +221,9 @@ describe('transaction states', () => {
     const { producerId: pid } = await init(c, 'tx');
     expect(await codeOf(() => c.endTxn('tx', pid, 0, true))).toBe(ErrorCode.INVALID_TXN_STATE);
     expect(await codeOf(() => c.endTxn('nope', pid, 0, true))).toBe(ErrorCode.INVALID_PRODUCER_ID_MAPPING);
-    expect(await codeOf(() => c.addPartitions('tx', pid + 1, 0, []))).toBe(ErrorCode.INVALID_PRODUCER_ID_MAPPING);
+    expect(await codeOf(() => c.addPartitions('tx', pid + 1, 0, []))).toBe(
+      ErrorCode.INVALID_PRODUCER_ID_MAPPING,
+    );
     expect(await codeOf(() => c.addOffsets('nope', pid, 0, 'g'))).toBe(ErrorCode.INVALID_PRODUCER_ID_MAPPING);
   });
 
@@ -265,8 +277,12 @@ describe('transaction states', () => {
     const { producerId: pid } = await init(c, 'tx');
     c.addOffsets('tx', pid, 0, 'g');
     c.checkTxnOffsetCommit('tx', pid, 0, 'g');
-    expect(await codeOf(() => c.checkTxnOffsetCommit('tx', pid, 0, 'other-group'))).toBe(ErrorCode.INVALID_TXN_STATE);
-    expect(await codeOf(() => c.checkTxnOffsetCommit('tx', pid, 1, 'g'))).toBe(ErrorCode.INVALID_PRODUCER_EPOCH);
+    expect(await codeOf(() => c.checkTxnOffsetCommit('tx', pid, 0, 'other-group'))).toBe(
+      ErrorCode.INVALID_TXN_STATE,
+    );
+    expect(await codeOf(() => c.checkTxnOffsetCommit('tx', pid, 1, 'g'))).toBe(
+      ErrorCode.INVALID_PRODUCER_EPOCH,
+    );
     expect(await codeOf(() => c.checkTxnOffsetCommit('tx', pid + 5, 0, 'g'))).toBe(
       ErrorCode.INVALID_PRODUCER_ID_MAPPING,
     );
@@ -432,9 +448,9 @@ describe('persistence', () => {
       await init(c, 'tx');
       const saved = JSON.parse(fs.readFileSync(path.join(dir, 'kflow-txn.json'), 'utf8')) as TxnSnapshot;
       expect(saved.producerIdBlockEnd).toBe(PRODUCER_ID_BLOCK);
-      expect(saved.transactions.map((t) => [t.transactionalId, t.producerId, t.producerEpoch, t.state])).toEqual([
-        ['tx', 0, 0, 'Empty'],
-      ]);
+      expect(
+        saved.transactions.map((t) => [t.transactionalId, t.producerId, t.producerEpoch, t.state]),
+      ).toEqual([['tx', 0, 0, 'Empty']]);
       expect(await init(h.coordinator(), 'tx')).toEqual({ producerId: 0, producerEpoch: 1 });
       fs.writeFileSync(path.join(dir, 'kflow-txn.json'), '{"version":1,');
       expect(() => h.coordinator()).toThrow(TxnStoreError);

@@ -4,7 +4,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'out', 'dist', 'coverage', 'test-results', 'src/broker/protocol/generated'] },
+  {
+    ignores: [
+      'node_modules',
+      'out',
+      'dist',
+      'coverage',
+      'test-results',
+      'tmp',
+      'bench/results',
+      'src/broker/protocol/generated',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

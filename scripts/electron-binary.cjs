@@ -43,7 +43,12 @@ const result = spawnSync(process.execPath, [path.join(electronDir, 'install.js')
   timeout: 10 * 60 * 1000,
 });
 if (result.status === 0 && installed()) process.exit(0);
-const why = optional && result.stderr ? String(result.stderr).split('\n').find((l) => l.trim()) : '';
+const why =
+  optional && result.stderr
+    ? String(result.stderr)
+        .split('\n')
+        .find((l) => l.trim())
+    : '';
 if (optional) {
   console.warn(
     `kflow: could not download the Electron binary${why ? ` (${why.trim()})` : ''}.\n` +

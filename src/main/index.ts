@@ -12,7 +12,7 @@ function createWindow(): BrowserWindow {
     height: 820,
     title: 'kflow',
     webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.js'),
+      preload: join(import.meta.dirname, '../preload/index.cjs'),
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,

@@ -30,7 +30,11 @@ registerApi(ApiKey.Metadata, { min: 0, max: 12 }, (req, ctx) => {
     const autoCreate = ctx.apiVersion < 4 || req.allowAutoTopicCreation;
     for (const wanted of req.topics) {
       const byId = wanted.name === null && wanted.topicId !== ZERO_UUID;
-      const found = byId ? cluster.topicById(wanted.topicId) : wanted.name !== null ? cluster.topic(wanted.name) : undefined;
+      const found = byId
+        ? cluster.topicById(wanted.topicId)
+        : wanted.name !== null
+          ? cluster.topic(wanted.name)
+          : undefined;
       if (found) {
         topics.push(describe(found));
         continue;
@@ -42,7 +46,9 @@ registerApi(ApiKey.Metadata, { min: 0, max: 12 }, (req, ctx) => {
         topics.push(missing(name, ZERO_UUID, ErrorCode.INVALID_TOPIC_EXCEPTION));
       } else if (autoCreate && cluster.options.autoCreateTopics) {
         const created = cluster.topicOrAutoCreate(name);
-        topics.push(created ? describe(created) : missing(name, ZERO_UUID, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
+        topics.push(
+          created ? describe(created) : missing(name, ZERO_UUID, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION),
+        );
       } else {
         topics.push(missing(name, ZERO_UUID, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
       }
@@ -78,5 +84,12 @@ function describe(t: TopicState): MetadataResponseTopic {
 }
 
 function missing(name: string | null, topicId: string, errorCode: number): MetadataResponseTopic {
-  return { errorCode, name, topicId, isInternal: false, partitions: [], topicAuthorizedOperations: OPS_NOT_COMPUTED };
+  return {
+    errorCode,
+    name,
+    topicId,
+    isInternal: false,
+    partitions: [],
+    topicAuthorizedOperations: OPS_NOT_COMPUTED,
+  };
 }

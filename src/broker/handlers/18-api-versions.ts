@@ -19,11 +19,18 @@ registerApi(
   { min: 0, max: 4 },
   (req, ctx) => {
     if (ctx.apiVersion >= 3 && req.clientSoftwareName) {
-      ctx.cluster.logger.debug({ conn: ctx.connection.id, client: `${req.clientSoftwareName} ${req.clientSoftwareVersion}` }, 'client');
+      ctx.cluster.logger.debug(
+        { conn: ctx.connection.id, client: `${req.clientSoftwareName} ${req.clientSoftwareVersion}` },
+        'client',
+      );
     }
     return {
       errorCode: ErrorCode.NONE,
-      apiKeys: registeredApis().map((a) => ({ apiKey: a.key, minVersion: a.minVersion, maxVersion: a.maxVersion })),
+      apiKeys: registeredApis().map((a) => ({
+        apiKey: a.key,
+        minVersion: a.minVersion,
+        maxVersion: a.maxVersion,
+      })),
       throttleTimeMs: 0,
       supportedFeatures: [],
       finalizedFeaturesEpoch: -1n,

@@ -55,14 +55,7 @@ export async function listen(
   const server = tlsOptions
     ? tls.createServer(tlsServerOptions(tlsOptions), onSocket)
     : net.createServer(onSocket);
-  server.on('tlsClientError', (err, socket) => {
-    // Typical causes: the client does not trust our CA, has no or a bad client certificate, or speaks plaintext.
-    const remote = `${socket.remoteAddress}:${socket.remotePort}`;
-    logger.warn(
-      { remote, node: nodeId, err: err.message },
-      `TLS handshake with ${remote} failed: ${err.message}`,
-    );
-  });
+  if (server instanceof tls.Server) logHandshakeFailures(server, nodeId, logger);
   // Derive SCRAM credentials now, so a bad users list fails the start, not the first login.
   if ((users?.length ?? 0) > 0) credentialStoreFor(cluster);
   await new Promise<void>((resolve, reject) => {
@@ -79,4 +72,32 @@ export async function listen(
 export async function closeListener(l: Listener): Promise<void> {
   for (const c of l.connections) c.close('broker stopping');
   await new Promise<void>((resolve) => l.server.close(() => resolve()));
+}
+
+/**
+ * Logs every failed TLS handshake with the client's address. Node hands
+ * 'tlsClientError' a TLS socket that is already torn down (no address), so the
+ * address comes from the raw TCP socket, which closes just before that event:
+ * a raw socket closing without a finished handshake is a failure, and the
+ * error reported next (if any) is its cause.
+ */
+function logHandshakeFailures(server: tls.Server, nodeId: number, logger: Logger): void {
+  const causes: string[] = [];
+  server.on('tlsClientError', (err) => {
+    causes.push(err.message);
+    if (causes.length > 100) causes.shift();
+  });
+  // Remotes whose handshake finished; removed when their raw socket closes.
+  const secured = new Set<string>();
+  server.on('secureConnection', (s: tls.TLSSocket) => secured.add(`${s.remoteAddress}:${s.remotePort}`));
+  server.prependListener('connection', (raw: net.Socket) => {
+    const remote = `${raw.remoteAddress}:${raw.remotePort}`;
+    raw.once('close', () => {
+      if (secured.delete(remote)) return;
+      setImmediate(() => {
+        const cause = causes.shift() ?? 'connection closed before the handshake finished';
+        logger.warn({ remote, node: nodeId, err: cause }, `TLS handshake with ${remote} failed: ${cause}`);
+      });
+    });
+  });
 }

@@ -197,8 +197,11 @@ export class ScramServer {
         'malformed',
       );
     }
-    if (r.slice(2) !== state.nonce)
+    // Kafka checks "ends with" rather than equality: librdkafka sends its client nonce
+    // again in front of the combined nonce, and Kafka accepts that.
+    if (!r.slice(2).endsWith(state.nonce)) {
       throw new SaslAuthFailure('authentication failed: SCRAM nonce mismatch', 'malformed');
+    }
     const { storedKey, serverKey } = state.credential;
     const authMessage = `${state.clientFirstBare},${state.serverFirst},${withoutProof}`;
     const clientSignature = hmac(this.hash, storedKey, authMessage);

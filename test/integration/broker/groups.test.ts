@@ -309,3 +309,76 @@ print(json.dumps({'values': sorted(values), 'assignment': assignment}))
     await admin.disconnect();
   }, 90_000);
 });
+
+const hasKcat = toolAvailable('kcat', ['-V']);
+
+describe.runIf(requireTool('kcat', hasKcat))('librdkafka consumer group (kcat -G)', () => {
+  let broker: RunningBroker;
+  beforeAll(async () => {
+    // Three broker identities: FindCoordinator spreads groups over them. The delay lets both members join generation 1.
+    broker = await startBroker({ port: 0, brokers: 3, groupInitialRebalanceDelayMs: 1000 });
+  });
+  afterAll(async () => {
+    await broker?.stop();
+  });
+
+  it('two balanced kcat consumers split the partitions and commit on exit', async () => {
+    const topic = 'kcat-group';
+    const groupId = 'g-kcat';
+    const kafka = kafkaFor(broker, 'kcat-setup');
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 4 }] });
+    const producer = kafka.producer();
+    await producer.connect();
+    await produce(producer, topic, 4, 3, 'k');
+    await producer.disconnect();
+    const consume = () =>
+      run(
+        'kcat',
+        // Not `-o beginning`: kcat applies -o to every assigned partition, overriding committed offsets.
+        [
+          '-b',
+          broker.bootstrap,
+          '-G',
+          groupId,
+          '-X',
+          'auto.offset.reset=earliest',
+          '-e',
+          '-f',
+          '%p:%o:%s\\n',
+          topic,
+        ],
+        { timeoutMs: 60_000 },
+      );
+    const seen = new Map<number, number>();
+    const unhook = broker.onRequest((h) => {
+      seen.set(h.apiKey, Math.max(seen.get(h.apiKey) ?? -1, h.apiVersion));
+    });
+    const [a, b] = await Promise.all([consume(), consume()]);
+    unhook();
+    // librdkafka 2.x uses FindCoordinator v2, JoinGroup v5, SyncGroup v3, Heartbeat v3, OffsetCommit v7, OffsetFetch v7 here.
+    expect(seen.get(11)).toBeGreaterThanOrEqual(5);
+    expect(seen.get(8)).toBeGreaterThanOrEqual(7);
+    expect(a.status, a.stderr).toBe(0);
+    expect(b.status, b.stderr).toBe(0);
+    const lines = (out: string) => out.split('\n').filter((l) => /^\d+:\d+:/.test(l));
+    const all = [...lines(a.stdout), ...lines(b.stdout)];
+    // Each record exactly once, split between the two members.
+    expect(all.length).toBe(12);
+    expect(lines(a.stdout).length).toBeGreaterThan(0);
+    expect(lines(b.stdout).length).toBeGreaterThan(0);
+    expect(all.map((l) => l.split(':')[2]).sort()).toEqual(
+      [0, 1, 2, 3].flatMap((p) => [0, 1, 2].map((i) => `k-${p}-${i}`)).sort(),
+    );
+    const [t] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    expect(t?.partitions.map((p) => [p.partition, p.offset]).sort()).toEqual([
+      [0, '3'],
+      [1, '3'],
+      [2, '3'],
+      [3, '3'],
+    ]);
+    expect((await admin.describeGroups([groupId])).groups[0]?.state).toBe('Empty');
+    await admin.disconnect();
+  }, 90_000);
+});

@@ -71,6 +71,28 @@ describe('FileGroupStore', () => {
     expect(fs.readFileSync(path.join(dir, 'groups.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
   });
 
+  it('compacts at run time once dead lines pile up', () => {
+    const store = new FileGroupStore(dir, { compactSlack: 10 });
+    const gc = new GroupCoordinator({ clock: new ManualClock(), store });
+    for (let i = 0; i < 100; i++) {
+      gc.commitOffsets({
+        groupId: 'g',
+        generationId: -1,
+        memberId: '',
+        groupInstanceId: null,
+        offsets: [offset(0, i)],
+      });
+    }
+    gc.close();
+    // One live record; the file is rewritten whenever it exceeds 2 × 1 + 10 lines, so it never holds more than 12.
+    const lines = fs.readFileSync(path.join(dir, 'groups.jsonl'), 'utf8').trim().split('\n');
+    expect(lines.length).toBeLessThanOrEqual(12);
+    expect(JSON.parse(lines.at(-1) ?? '{}')).toMatchObject({ k: 'offset', offset: 99 });
+    const again = open();
+    expect(again.fetchOffsets('g', null, false).map((f) => f.offset)).toEqual([99]);
+    again.close();
+  });
+
   it('drops a torn last line and keeps every earlier commit', () => {
     const gc = open();
     gc.commitOffsets({

@@ -9,8 +9,8 @@
 //
 // Version notes:
 // * v0 (several old-style offsets per partition) is not served.
-// * v8 (-4 local log start, KIP-405) answers like -2: there is no tiered storage.
-// * v9 (-5 earliest tiered offset): not served (registered up to v9 only for -4).
+// * v8+ -4 (local log start, KIP-405) answers like -2: there is no tiered storage.
+// * v9+ -5 (earliest tiered offset) answers -1: nothing is ever tiered.
 import { registerApi } from '../api';
 import { ErrorCode } from '../protocol/errors';
 import { ApiKey, type ListOffsetsResponse } from '../protocol/generated/index';
@@ -53,6 +53,8 @@ registerApi(ApiKey.ListOffsets, { min: 1, max: 9 }, (req, ctx) => {
               out.offset = BigInt(max.offset);
               out.timestamp = BigInt(max.timestamp);
             }
+          } else if (ts === -5n) {
+            return out;
           } else if (ts < 0n) {
             return { ...out, errorCode: ErrorCode.INVALID_REQUEST };
           } else {

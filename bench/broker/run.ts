@@ -6,7 +6,7 @@
 //
 // --quick divides every volume by 8 and shortens the latency run; --gb sets the RSS volume
 // (default 5, or 0.5 with --quick). Results: a table on stdout, JSON in bench/results/.
-// Set KFLOW_BENCH_NODE_OPTIONS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") to profile the broker.
+// Set KFLOW_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") to profile the broker.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -45,6 +45,8 @@ interface ThroughputRow {
   recordsPerSec: number;
   mbPerSec: number;
   brokerCpuSecPerGb: number;
+  /** Broker CPU time over wall time: near 100% means the broker (one thread) was the limit. */
+  brokerCpuPercent: number;
   clientCpuSecPerGb?: number;
   note?: string;
 }
@@ -52,7 +54,9 @@ interface ThroughputRow {
 const log = (line: string) => console.log(line);
 const rows: ThroughputRow[] = [];
 const row = (
-  r: Omit<ThroughputRow, 'recordsPerSec' | 'mbPerSec' | 'brokerCpuSecPerGb'> & { brokerCpu: number },
+  r: Omit<ThroughputRow, 'recordsPerSec' | 'mbPerSec' | 'brokerCpuSecPerGb' | 'brokerCpuPercent'> & {
+    brokerCpu: number;
+  },
 ) => {
   const { brokerCpu, ...rest } = r;
   const full: ThroughputRow = {
@@ -60,6 +64,7 @@ const row = (
     recordsPerSec: r.records / r.seconds,
     mbPerSec: r.bytes / MB / r.seconds,
     brokerCpuSecPerGb: perGb(brokerCpu, r.bytes),
+    brokerCpuPercent: (100 * brokerCpu) / r.seconds,
   };
   rows.push(full);
   log(
@@ -82,6 +87,8 @@ function machine() {
       .find((l) => l.startsWith('Version'))
       ?.trim(),
     kernel: os.release(),
+    /** Other work on the machine skews every figure; recorded so a noisy run can be recognised. */
+    loadAvgAtStart: os.loadavg(),
   };
 }
 
@@ -106,11 +113,8 @@ async function createTopics(bootstrap: string, topics: { topic: string; numParti
 
 async function withBroker<T>(root: string, name: string, fn: (b: ChildBroker) => Promise<T>): Promise<T> {
   const data = path.join(root, name);
-  const extra = process.env['KFLOW_BENCH_NODE_OPTIONS'];
-  const b = await startChildBroker(
-    ['--data', data, '--partitions', '8'],
-    extra ? { NODE_OPTIONS: extra } : {},
-  );
+  const nodeArgs = process.env['KFLOW_BENCH_NODE_ARGS']?.split(' ').filter(Boolean) ?? [];
+  const b = await startChildBroker(['--data', data, '--partitions', '8'], {}, nodeArgs);
   try {
     return await fn(b);
   } finally {
@@ -157,6 +161,7 @@ async function main() {
         recordsPerSec: NaN,
         mbPerSec: b.mbPerSec,
         brokerCpuSecPerGb: b.peerCpuSecPerGb,
+        brokerCpuPercent: (100 * b.peerCpuSecPerGb * (b.bytes / GB)) / b.seconds,
       });
       log(
         `  tcp ${dir.padEnd(3)} ${fmt(b.mbPerSec, 1)} MB/s (peer CPU ${b.peerCpuSecPerGb.toFixed(2)} s/GB)`,
@@ -367,12 +372,14 @@ async function main() {
 
 function printTable() {
   log('');
-  log('| client | op | value | partitions | acks | records/s | MB/s | broker CPU s/GB | client CPU s/GB |');
-  log('|---|---|---:|---:|---|---:|---:|---:|---:|');
+  log(
+    '| client | op | value | partitions | acks | records/s | MB/s | broker CPU s/GB | broker CPU % | client CPU s/GB |',
+  );
+  log('|---|---|---:|---:|---|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     log(
       `| ${r.client} | ${r.op} | ${r.valueBytes ? `${r.valueBytes} B` : '-'} | ${r.partitions || '-'} | ${r.acks} | ` +
-        `${Number.isNaN(r.recordsPerSec) ? '-' : fmt(r.recordsPerSec, 0)} | ${fmt(r.mbPerSec, 1)} | ${r.brokerCpuSecPerGb.toFixed(2)} | ${r.clientCpuSecPerGb?.toFixed(2) ?? '-'} |`,
+        `${Number.isNaN(r.recordsPerSec) ? '-' : fmt(r.recordsPerSec, 0)} | ${fmt(r.mbPerSec, 1)} | ${r.brokerCpuSecPerGb.toFixed(2)} | ${r.brokerCpuPercent.toFixed(0)}% | ${r.clientCpuSecPerGb?.toFixed(2) ?? '-'} |`,
     );
   }
   log('');

@@ -16,13 +16,15 @@ export interface ChildBroker {
   stop(): Promise<void>;
 }
 
+/** `nodeArgs` go to node itself, e.g. `--cpu-prof`, which NODE_OPTIONS does not accept. */
 export async function startChildBroker(
   args: string[] = [],
   env: NodeJS.ProcessEnv = {},
+  nodeArgs: string[] = [],
 ): Promise<ChildBroker> {
   const child = spawn(
     process.execPath,
-    [join(ROOT, 'bin/kflow.js'), 'broker', '--port', '0', '--log-level', 'error', ...args],
+    [...nodeArgs, join(ROOT, 'bin/kflow.js'), 'broker', '--port', '0', '--log-level', 'error', ...args],
     {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],

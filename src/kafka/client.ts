@@ -518,6 +518,7 @@ function stickyPartitioner(chosen: WeakMap<Message, number>) {
 
 interface Pending {
   record: ProduceRecord;
+  bytes: number;
   resolve: (m: RecordMetadata) => void;
   reject: (e: unknown) => void;
 }
@@ -534,6 +535,7 @@ class KafkajsProducer implements KafkaProducer {
   private pending: Pending[] = [];
   private pendingBytes = 0;
   private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
 
   constructor(
     kafka: Kafka,
@@ -608,20 +610,48 @@ class KafkajsProducer implements KafkaProducer {
 
   enqueue(record: ProduceRecord): Promise<RecordMetadata> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ record, resolve, reject });
-      this.pendingBytes += approxBytes(record);
-      if (this.pendingBytes >= (this.opts.batchBytes ?? 1 << 20)) void this.flush();
-      else this.timer ??= setTimeout(() => void this.flush(), this.opts.lingerMs ?? 5);
+      const bytes = approxBytes(record);
+      this.pending.push({ record, bytes, resolve, reject });
+      this.pendingBytes += bytes;
+      if (this.pendingBytes >= (this.opts.batchBytes ?? 1 << 20)) {
+        // Count afresh: the records so far are spoken for by the flush queued now.
+        this.pendingBytes = 0;
+        void this.flushOne();
+      } else this.timer ??= setTimeout(() => void this.flushOne(), this.opts.lingerMs ?? 5);
     });
   }
 
-  async flush(): Promise<void> {
+  /**
+   * One enqueue batch in flight at a time: a later batch could otherwise overtake an earlier one
+   * on its way to the socket (kafkajs awaits metadata and connections before writing), breaking
+   * per-partition order. Records enqueued meanwhile form the next, larger batch.
+   */
+  private flushOne(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const batch = this.pending;
-    if (batch.length === 0) return;
-    this.pending = [];
-    this.pendingBytes = 0;
+    this.flushing = this.flushing.then(() => this.flushNow());
+    return this.flushing;
+  }
+
+  /** Sends everything enqueued so far (in batches of at most batchBytes). */
+  async flush(): Promise<void> {
+    do await this.flushOne();
+    while (this.pending.length > 0);
+  }
+
+  private async flushNow(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.length === 0) return;
+    // At most batchBytes per request; the rest waits for the flush queued behind this one.
+    const limit = this.opts.batchBytes ?? 1 << 20;
+    let n = 0;
+    for (let bytes = 0; n < this.pending.length && (n === 0 || bytes + this.pending[n]!.bytes <= limit); n++)
+      bytes += this.pending[n]!.bytes;
+    const batch = this.pending.splice(0, n);
+    this.pendingBytes = this.pending.reduce((sum, x) => sum + x.bytes, 0);
+    if (this.pending.length > 0 && this.timer === undefined)
+      this.timer = setTimeout(() => void this.flushOne(), this.opts.lingerMs ?? 5);
     try {
       const metas = await this.send(batch.map((x) => x.record));
       batch.forEach((x, i) => x.resolve(metas[i] as RecordMetadata));

@@ -40,12 +40,9 @@ const hostPort = z.string().superRefine((s, ctx) => {
 });
 
 /** A PEM text (starts with -----BEGIN) or the path of a PEM file. */
-const pemOrPath = z
-  .string()
-  .min(1)
-  .meta({
-    description: 'PEM text, or the path of a PEM file (absolute, ~/, or relative to the working directory)',
-  });
+const pemOrPath = z.string().min(1).meta({
+  description: 'PEM text, or the path of a PEM file (absolute, ~/, or relative to the working directory)',
+});
 
 const tlsSchema = z
   .object({

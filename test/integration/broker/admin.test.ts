@@ -1,19 +1,16 @@
 // Admin APIs over real TCP: kafkajs admin for the client view, the raw client
 // for versions and APIs kafkajs does not speak (flexible versions,
-// IncrementalAlterConfigs, DescribeCluster, DeleteTopics by id), and
-// kafka-python's KafkaAdminClient when python3-kafka is installed.
-import { execFile } from 'node:child_process';
+// IncrementalAlterConfigs, DescribeCluster, DeleteTopics by id). kafka-python's
+// KafkaAdminClient is in test/compat/kafka-python.test.ts.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type RunningBroker } from '../../../src/broker/index';
 import { ErrorCode } from '../../../src/broker/protocol/errors';
 import { ApiKey, type FetchRequest } from '../../../src/broker/protocol/generated/index';
 import { RawClient } from '../../support/raw-client';
-import { requireTool, toolAvailable } from '../../support/tools';
 
 const TOPIC = 2;
 const BROKER = 4;
@@ -654,58 +651,5 @@ describe('admin state across a restart', () => {
       await admin.disconnect();
       await broker.stop();
     }
-  });
-});
-
-const hasKafkaPython = toolAvailable('/usr/bin/python3', ['-c', 'import kafka.admin']);
-
-describe.runIf(requireTool('python3-kafka', hasKafkaPython))('kafka-python admin client', () => {
-  let broker: RunningBroker;
-  beforeAll(async () => {
-    broker = await startBroker({ port: 0 });
-  });
-  afterAll(async () => {
-    await broker.stop();
-  });
-
-  it('creates, describes and deletes topics', async () => {
-    const script = `
-import json, sys
-from kafka.admin import KafkaAdminClient, NewTopic, ConfigResource, ConfigResourceType
-from kafka.errors import TopicAlreadyExistsError
-admin = KafkaAdminClient(bootstrap_servers=sys.argv[1], client_id="kflow-test")
-out = {}
-admin.create_topics([NewTopic("py-a", num_partitions=3, replication_factor=1, topic_configs={"retention.ms": "120000"}),
-                     NewTopic("py-b", num_partitions=1, replication_factor=1)])
-try:
-    admin.create_topics([NewTopic("py-a", num_partitions=1, replication_factor=1)])
-    out["again"] = "created"
-except TopicAlreadyExistsError:
-    out["again"] = "exists"
-out["listed"] = sorted(t for t in admin.list_topics() if t.startswith("py-"))
-res = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, "py-a")])
-entries = {c[0]: [c[1], c[3]] for c in res[0].resources[0][4]}
-out["retention"] = entries["retention.ms"]
-out["cleanup"] = entries["cleanup.policy"]
-admin.delete_topics(["py-b"])
-out["after_delete"] = sorted(t for t in admin.list_topics() if t.startswith("py-"))
-admin.close()
-print(json.dumps(out))
-`;
-    // Asynchronous on purpose: the broker shares this process's event loop.
-    const run = await promisify(execFile)('/usr/bin/python3', ['-c', script, broker.bootstrap], {
-      timeout: 60_000,
-    });
-    expect(run.stderr).toBe('');
-    const out = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
-    // kafka-python negotiates DescribeConfigs v2 here, whose entries carry [value, config_source].
-    expect(out).toEqual({
-      again: 'exists',
-      listed: ['py-a', 'py-b'],
-      retention: ['120000', DYNAMIC_TOPIC_CONFIG],
-      cleanup: ['delete', DEFAULT_CONFIG],
-      after_delete: ['py-a'],
-    });
-    expect(broker.cluster.topic('py-a')?.partitions).toHaveLength(3);
   });
 });

@@ -1,15 +1,14 @@
 // Consumer groups over real TCP with kafkajs: a group of three consumers
 // sharing six partitions, a rebalance when one leaves, committed offsets
 // honoured when the group comes back, the admin group APIs, and committed
-// offsets surviving a broker restart on the same data directory. A
-// kafka-python consumer group runs when python3-kafka is installed.
+// offsets surviving a broker restart on the same data directory. The
+// kafka-python and kcat groups are in test/compat/.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type RunningBroker } from '../../../src/broker/index';
-import { requireTool, run, toolAvailable } from '../../support/tools';
 
 const kafkaFor = (broker: RunningBroker, clientId: string) =>
   new Kafka({ clientId, brokers: [broker.bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 8 } });
@@ -247,138 +246,4 @@ describe('committed offsets across a broker restart', () => {
       await broker.stop();
     }
   }, 60_000);
-});
-
-const hasKafkaPython = toolAvailable('/usr/bin/python3', ['-c', 'import kafka']);
-
-describe.runIf(requireTool('python3-kafka', hasKafkaPython))('kafka-python consumer group', () => {
-  let broker: RunningBroker;
-  beforeAll(async () => {
-    broker = await startBroker({ port: 0 });
-  });
-  afterAll(async () => {
-    await broker?.stop();
-  });
-
-  it('joins, consumes every partition, commits, and leaves the group Empty', async () => {
-    const topic = 'py-group';
-    const groupId = 'g-python';
-    const kafka = kafkaFor(broker, 'py-setup');
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }] });
-    const producer = kafka.producer();
-    await producer.connect();
-    await produce(producer, topic, 3, 4, 'py');
-    await producer.disconnect();
-    const script = `
-import json, sys
-from kafka import KafkaConsumer
-bootstrap, topic, group, want = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-c = KafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=group, auto_offset_reset='earliest',
-                  enable_auto_commit=False, consumer_timeout_ms=20000, session_timeout_ms=10000,
-                  heartbeat_interval_ms=1000)
-values = []
-for m in c:
-    values.append(m.value.decode())
-    if len(values) >= want:
-        break
-assignment = sorted(tp.partition for tp in c.assignment())
-c.commit()
-c.close()
-print(json.dumps({'values': sorted(values), 'assignment': assignment}))
-`;
-    const r = await run('/usr/bin/python3', ['-c', script, broker.bootstrap, topic, groupId, '12'], {
-      timeoutMs: 60_000,
-    });
-    expect(r.stderr).not.toMatch(/Traceback/);
-    const out = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as {
-      values: string[];
-      assignment: number[];
-    };
-    expect(out.assignment).toEqual([0, 1, 2]);
-    expect(out.values).toEqual([0, 1, 2].flatMap((p) => [0, 1, 2, 3].map((i) => `py-${p}-${i}`)).sort());
-    const [t] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    expect(t?.partitions.map((p) => [p.partition, p.offset]).sort()).toEqual([
-      [0, '4'],
-      [1, '4'],
-      [2, '4'],
-    ]);
-    const g = (await admin.describeGroups([groupId])).groups[0];
-    expect(g?.state).toBe('Empty');
-    await admin.disconnect();
-  }, 90_000);
-});
-
-const hasKcat = toolAvailable('kcat', ['-V']);
-
-describe.runIf(requireTool('kcat', hasKcat))('librdkafka consumer group (kcat -G)', () => {
-  let broker: RunningBroker;
-  beforeAll(async () => {
-    // Three broker identities: FindCoordinator spreads groups over them. The delay lets both members join generation 1.
-    broker = await startBroker({ port: 0, brokers: 3, groupInitialRebalanceDelayMs: 1000 });
-  });
-  afterAll(async () => {
-    await broker?.stop();
-  });
-
-  it('two balanced kcat consumers split the partitions and commit on exit', async () => {
-    const topic = 'kcat-group';
-    const groupId = 'g-kcat';
-    const kafka = kafkaFor(broker, 'kcat-setup');
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 4 }] });
-    const producer = kafka.producer();
-    await producer.connect();
-    await produce(producer, topic, 4, 3, 'k');
-    await producer.disconnect();
-    const consume = () =>
-      run(
-        'kcat',
-        // Not `-o beginning`: kcat applies -o to every assigned partition, overriding committed offsets.
-        [
-          '-b',
-          broker.bootstrap,
-          '-G',
-          groupId,
-          '-X',
-          'auto.offset.reset=earliest',
-          '-e',
-          '-f',
-          '%p:%o:%s\\n',
-          topic,
-        ],
-        { timeoutMs: 60_000 },
-      );
-    const seen = new Map<number, number>();
-    const unhook = broker.onRequest((h) => {
-      seen.set(h.apiKey, Math.max(seen.get(h.apiKey) ?? -1, h.apiVersion));
-    });
-    const [a, b] = await Promise.all([consume(), consume()]);
-    unhook();
-    // librdkafka 2.x uses FindCoordinator v2, JoinGroup v5, SyncGroup v3, Heartbeat v3, OffsetCommit v7, OffsetFetch v7 here.
-    expect(seen.get(11)).toBeGreaterThanOrEqual(5);
-    expect(seen.get(8)).toBeGreaterThanOrEqual(7);
-    expect(a.status, a.stderr).toBe(0);
-    expect(b.status, b.stderr).toBe(0);
-    const lines = (out: string) => out.split('\n').filter((l) => /^\d+:\d+:/.test(l));
-    const all = [...lines(a.stdout), ...lines(b.stdout)];
-    // Each record exactly once, split between the two members.
-    expect(all.length).toBe(12);
-    expect(lines(a.stdout).length).toBeGreaterThan(0);
-    expect(lines(b.stdout).length).toBeGreaterThan(0);
-    expect(all.map((l) => l.split(':')[2]).sort()).toEqual(
-      [0, 1, 2, 3].flatMap((p) => [0, 1, 2].map((i) => `k-${p}-${i}`)).sort(),
-    );
-    const [t] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    expect(t?.partitions.map((p) => [p.partition, p.offset]).sort()).toEqual([
-      [0, '3'],
-      [1, '3'],
-      [2, '3'],
-      [3, '3'],
-    ]);
-    expect((await admin.describeGroups([groupId])).groups[0]?.state).toBe('Empty');
-    await admin.disconnect();
-  }, 90_000);
 });

@@ -1,11 +1,7 @@
 // Security of the embedded broker as MSK users configure it: SASL PLAIN and
-// SCRAM-SHA-256/512 (kafkajs, kafka-python's legacy v0 flow, kcat), TLS with
+// SCRAM-SHA-256/512 (kafkajs; kafka-python and kcat in test/compat/), TLS with
 // and without client certificates, and what a client sees when it gets it wrong.
-import { execFile } from 'node:child_process';
 import net from 'node:net';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +10,6 @@ import { startBroker, type RunningBroker } from '../../../src/broker/index';
 import { ErrorCode } from '../../../src/broker/protocol/errors';
 import { ApiKey } from '../../../src/broker/protocol/generated/index';
 import { RawClient } from '../../support/raw-client';
-import { requireTool, toolAvailable } from '../../support/tools';
 
 const USERS = [
   { name: 'alice', password: 'alice-secret' },
@@ -79,20 +74,6 @@ const METADATA_ALL = {
   includeClusterAuthorizedOperations: false,
   includeTopicAuthorizedOperations: false,
 };
-
-/** Runs a tool without blocking the event loop (the broker under test shares this process). */
-function run(
-  cmd: string,
-  args: string[],
-  timeout = 20_000,
-): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { encoding: 'utf8', timeout }, (err, stdout, stderr) => {
-      const status = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
 
 /**
  * A bare socket for the legacy flow (SaslHandshake v0, then raw tokens), where
@@ -301,52 +282,15 @@ describe('SASL over plaintext (SASL_PLAINTEXT)', () => {
     c.frame(Buffer.from(`\0alice\0${WRONG}`));
     expect(await c.next()).toBeNull();
   });
-
-  describe('kafka-python 2.0 (SaslHandshake v0 and raw tokens)', () => {
-    const python = '/usr/bin/python3';
-    const hasPython = requireTool('python3-kafka', toolAvailable(python, ['-c', 'import kafka']));
-    const script = (mechanism: string, user: string, password: string) => `
-import sys, logging
-from kafka import KafkaConsumer
-from kafka.errors import KafkaError
-try:
-    c = KafkaConsumer(bootstrap_servers='${broker.bootstrap}', security_protocol='SASL_PLAINTEXT',
-        sasl_mechanism='${mechanism}', sasl_plain_username='${user}', sasl_plain_password='${password}',
-        request_timeout_ms=10000, api_version_auto_timeout_ms=5000)
-    print('TOPICS', sorted(c.topics()))
-    c.close()
-except Exception as e:
-    print('ERROR', type(e).__name__, e)
-`;
-    for (const mechanism of ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']) {
-      it.runIf(hasPython)(
-        `${mechanism}: lists topics with the right password, fails with a wrong one`,
-        async () => {
-          const ok = await run(python, ['-c', script(mechanism, 'alice', 'alice-secret')]);
-          expect(ok.stdout, ok.stderr).toMatch(/^TOPICS \[/m);
-          const t0 = Date.now();
-          const bad = await run(python, ['-c', script(mechanism, 'alice', WRONG)]);
-          expect(bad.stdout).toMatch(/^ERROR /m);
-          expect(Date.now() - t0).toBeLessThan(15_000);
-        },
-      );
-    }
-  });
 });
 
 describe('TLS', () => {
   let certs: TestCertificates;
   let other: TestCertificates;
-  let dir: string;
 
   beforeAll(() => {
     certs = makeTestCertificates({ hosts: ['127.0.0.1', 'localhost'], clients: ['alice'] });
     other = makeTestCertificates({ hosts: ['127.0.0.1'], caName: 'some other CA', clients: ['eve'] });
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kflow-tls-'));
-    fs.writeFileSync(path.join(dir, 'ca.pem'), certs.ca);
-  });
-  afterAll(() => {
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   describe('server certificate only (SSL)', () => {
@@ -424,33 +368,6 @@ describe('TLS', () => {
       );
       expect(error.name).toBe('KafkaJSSASLAuthenticationError');
       expect(ms).toBeLessThan(5000);
-    });
-
-    const hasKcat = requireTool('kcat', toolAvailable('kcat', ['-V']));
-    it.runIf(hasKcat)('kcat -L over SASL_SSL with SCRAM-SHA-512 and ssl.ca.location', async () => {
-      const args = (password: string) => [
-        '-L',
-        '-b',
-        broker.bootstrap,
-        '-X',
-        'security.protocol=SASL_SSL',
-        '-X',
-        'sasl.mechanisms=SCRAM-SHA-512',
-        '-X',
-        'sasl.username=alice',
-        '-X',
-        `sasl.password=${password}`,
-        '-X',
-        `ssl.ca.location=${path.join(dir, 'ca.pem')}`,
-        '-m',
-        '5',
-      ];
-      const ok = await run('kcat', args('alice-secret'));
-      expect(ok.status, ok.stderr).toBe(0);
-      expect(ok.stdout).toMatch(/1 brokers:/);
-      const bad = await run('kcat', args(WRONG));
-      expect(bad.status).not.toBe(0);
-      expect(bad.stderr).toMatch(/auth|SASL/i);
     });
   });
 

@@ -1,6 +1,7 @@
 // Idempotent and transactional producers over real TCP: kafkajs for the client view (retries,
 // transactions, sendOffsets, fencing, read_committed consumers) and the raw client for the exact
-// protocol answers (sequence checks, last stable offset, aborted transactions).
+// protocol answers (sequence checks, last stable offset, aborted transactions). kcat's
+// idempotent and transactional producers are in test/compat/kcat.test.ts.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +12,6 @@ import { ErrorCode } from '../../../src/broker/protocol/errors';
 import { ApiKey, type FetchRequest } from '../../../src/broker/protocol/generated/index';
 import { decodeRecords, encodeBatch, splitBatches } from '../../../src/broker/records/batch';
 import { RawClient } from '../../support/raw-client';
-import { requireTool, run, toolAvailable } from '../../support/tools';
 
 const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
@@ -462,59 +462,3 @@ describe('broker restart mid-transaction', () => {
     }
   });
 });
-
-const hasKcat = toolAvailable('kcat', ['-V']);
-
-describe.runIf(requireTool('kcat', hasKcat))(
-  'librdkafka (kcat) idempotent and transactional producers',
-  () => {
-    let broker: RunningBroker;
-    const seen = new Set<string>();
-
-    beforeAll(async () => {
-      broker = await startBroker({ port: 0 });
-      broker.cluster.createTopic('rdk', 1);
-      broker.onRequest((h) => void seen.add(`${h.apiKey}v${h.apiVersion}`));
-    });
-    afterAll(async () => {
-      await broker.stop();
-    });
-
-    it('produces idempotently and in a committed transaction; read_committed sees every record once', async () => {
-      const idem = await run(
-        'kcat',
-        ['-b', broker.bootstrap, '-P', '-t', 'rdk', '-X', 'enable.idempotence=true'],
-        {
-          input: 'i1\ni2\ni3\n',
-        },
-      );
-      expect(idem.status).toBe(0);
-      const tx = await run(
-        'kcat',
-        ['-b', broker.bootstrap, '-P', '-t', 'rdk', '-X', 'transactional.id=rdk-tx'],
-        {
-          input: 't1\nt2\n',
-        },
-      );
-      expect(tx.status).toBe(0);
-      expect(seen.has(`${ApiKey.InitProducerId}v4`)).toBe(true); // flexible version
-      expect(seen.has(`${ApiKey.EndTxn}v1`) || seen.has(`${ApiKey.EndTxn}v3`)).toBe(true);
-      expect(broker.cluster.txns.describe('rdk-tx')?.state).toBe('CompleteCommit');
-      const out = await run('kcat', [
-        '-b',
-        broker.bootstrap,
-        '-C',
-        '-t',
-        'rdk',
-        '-e',
-        '-X',
-        'isolation.level=read_committed',
-        '-f',
-        '%s@%o\\n',
-      ]);
-      // i1-i3 at 0-2, t1-t2 at 3-4, the COMMIT marker at 5 (never shown to consumers).
-      expect(out.stdout.trim().split('\n')).toEqual(['i1@0', 'i2@1', 'i3@2', 't1@3', 't2@4']);
-      expect(broker.cluster.partition('rdk', 0)?.log.latest()).toBe(6);
-    });
-  },
-);

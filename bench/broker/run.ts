@@ -353,6 +353,7 @@ async function main() {
       quick,
       rssGb,
       machine: m,
+      loadAvgAtEnd: os.loadavg(),
       commit: gitCommit(),
       baseline,
       throughput: rows,

@@ -90,7 +90,11 @@ interface Due {
 
 export class InMemoryWindowStore<V> implements WindowStore<V> {
   private readonly byKey = new Map<string, Map<number, Slot<V>>>();
-  private readonly due = new MinHeap<Due>((a, b) => a.end < b.end || (a.end === b.end && a.start < b.start));
+  // Ties broken by start then key, so expiry order depends on the contents only, not on their history
+  // (a store restored from its changelog emits in the same order as the original).
+  private readonly due = new MinHeap<Due>(
+    (a, b) => a.end < b.end || (a.end === b.end && (a.start < b.start || (a.start === b.start && a.k < b.k))),
+  );
   private entries = 0;
   private bytes = 0;
 

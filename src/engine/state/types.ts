@@ -54,7 +54,7 @@ export interface WindowStore<V> extends StateStore {
   fetch(key: unknown, from: number, to: number): Array<WindowEntry<V>>;
   /** Entries of every key with `from ≤ start ≤ to`, by start. */
   range(from: number, to: number): Array<WindowEntry<V>>;
-  /** Removes and returns every entry with `end ≤ upTo`, by end then start. */
+  /** Removes and returns every entry with `end ≤ upTo`, by end, start, then key (as JSON). */
   expire(upTo: number): Array<WindowEntry<V>>;
   /** Rebuilds from changelog entries (`{ key, start }` → `{ end, value }` or null). */
   restore(entries: Iterable<readonly [WindowChangeKey, { end: number; value: V } | null]>): void;

@@ -1,8 +1,8 @@
-// Consumer groups over real TCP with kafkajs: a group of three consumers
-// sharing six partitions, a rebalance when one leaves, committed offsets
-// honoured when the group comes back, the admin group APIs, and committed
-// offsets surviving a broker restart on the same data directory. The
-// kafka-python and kcat groups are in test/compat/.
+// Consumer groups over real TCP with kafkajs: committed offsets surviving a
+// broker restart on the same data directory. Groups as each client sees them
+// (three kafkajs or kafka-python members through a rebalance, two kcat -G
+// members, the admin group APIs) are in test/compat/; the wire-level group
+// APIs in groups-wire.test.ts.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,113 +73,6 @@ function startConsumer(
     return consumer;
   })();
 }
-
-describe('consumer group of three kafkajs consumers', () => {
-  let broker: RunningBroker;
-  let kafka: Kafka;
-  let producer: Producer;
-  const topic = 'group-six';
-  const groupId = 'g-three';
-
-  beforeAll(async () => {
-    // The initial delay lets all three join the first generation together.
-    broker = await startBroker({ port: 0, groupInitialRebalanceDelayMs: 1000 });
-    kafka = kafkaFor(broker, 'groups-test');
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 6 }] });
-    await admin.disconnect();
-    producer = kafka.producer();
-    await producer.connect();
-  });
-
-  afterAll(async () => {
-    await producer?.disconnect();
-    await broker?.stop();
-  });
-
-  it('splits six partitions, rebalances when one leaves and resumes from committed offsets', async () => {
-    await produce(producer, topic, 6, 10, 'a');
-    const got: Received[] = [];
-    const consumers = await Promise.all(
-      ['c1', 'c2', 'c3'].map((n) => startConsumer(kafka, groupId, topic, n, got)),
-    );
-    await waitFor('60 messages', () => got.length >= 60);
-
-    // Every record exactly once, and each consumer owns two whole partitions.
-    const keys = got.map((r) => `${r.partition}:${r.offset}`);
-    expect(new Set(keys).size).toBe(60);
-    expect(got.length).toBe(60);
-    const owners = new Map<number, Set<string>>();
-    for (const r of got) owners.set(r.partition, (owners.get(r.partition) ?? new Set()).add(r.consumer));
-    expect([...owners.keys()].sort()).toEqual([0, 1, 2, 3, 4, 5]);
-    for (const o of owners.values()) expect(o.size).toBe(1);
-    const perConsumer = new Map<string, number>();
-    for (const [, o] of owners) for (const c of o) perConsumer.set(c, (perConsumer.get(c) ?? 0) + 1);
-    expect([...perConsumer.values()]).toEqual([2, 2, 2]);
-
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      const described = await admin.describeGroups([groupId]);
-      const g = described.groups[0];
-      expect(g?.state).toBe('Stable');
-      expect(g?.protocolType).toBe('consumer');
-      expect(g?.members.length).toBe(3);
-      expect((await admin.listGroups()).groups).toContainEqual({ groupId, protocolType: 'consumer' });
-      // A live group cannot be deleted.
-      await expect(admin.deleteGroups([groupId])).rejects.toThrow();
-
-      // kafkajs commits after each batch; poll until all six partitions show the next offset, 10.
-      let committed: { partition: number; offset: string }[] = [];
-      for (
-        let i = 0;
-        i < 100 && !(committed.length === 6 && committed.every((p) => p.offset === '10'));
-        i++
-      ) {
-        const [t] = await admin.fetchOffsets({ groupId, topics: [topic] });
-        committed = t?.partitions ?? [];
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      expect(committed.map((p) => [p.partition, p.offset]).sort()).toEqual(
-        [0, 1, 2, 3, 4, 5].map((p) => [p, '10']),
-      );
-
-      // One consumer leaves: the other two take over its partitions, from the committed offsets.
-      await consumers[2]?.disconnect();
-      got.length = 0;
-      await produce(producer, topic, 6, 5, 'b');
-      await waitFor('30 new messages', () => got.length >= 30);
-      await new Promise((r) => setTimeout(r, 300));
-      expect(got.length).toBe(30);
-      expect(got.every((r) => r.value.startsWith('b-') && r.offset >= 10)).toBe(true);
-      expect(new Set(got.map((r) => r.consumer))).toEqual(new Set(['c1', 'c2']));
-      expect(new Set(got.map((r) => `${r.partition}:${r.offset}`)).size).toBe(30);
-      const after = (await admin.describeGroups([groupId])).groups[0];
-      expect(after?.members.length).toBe(2);
-
-      // The whole group stops; a new member starts where the group left off.
-      await Promise.all(consumers.slice(0, 2).map((c) => c.disconnect()));
-      expect((await admin.describeGroups([groupId])).groups[0]?.state).toBe('Empty');
-      got.length = 0;
-      await produce(producer, topic, 6, 1, 'c');
-      const late = await startConsumer(kafka, groupId, topic, 'c4', got);
-      await waitFor('6 newest messages', () => got.length >= 6);
-      await new Promise((r) => setTimeout(r, 300));
-      await late.disconnect();
-      expect(got.map((r) => r.value).sort()).toEqual([0, 1, 2, 3, 4, 5].map((p) => `c-${p}-0`));
-      expect(got.every((r) => r.offset === 15)).toBe(true);
-
-      // Empty now: deletable, and its offsets go with it.
-      await admin.deleteGroups([groupId]);
-      expect((await admin.listGroups()).groups.map((g) => g.groupId)).not.toContain(groupId);
-      const [t] = await admin.fetchOffsets({ groupId, topics: [topic] });
-      expect(t?.partitions.every((p) => p.offset === '-1')).toBe(true);
-    } finally {
-      await admin.disconnect();
-    }
-  }, 90_000);
-});
 
 describe('committed offsets across a broker restart', () => {
   let dataDir: string;

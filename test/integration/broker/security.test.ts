@@ -1,6 +1,7 @@
 // Security of the embedded broker as MSK users configure it: SASL PLAIN and
-// SCRAM-SHA-256/512 (kafkajs; kafka-python and kcat in test/compat/), TLS with
-// and without client certificates, and what a client sees when it gets it wrong.
+// SCRAM-SHA-256/512 (kafkajs; kafka-python, kcat and SASL_SSL end to end are
+// in test/compat/), TLS with and without client certificates, and what a
+// client sees when it gets it wrong.
 import net from 'node:net';
 import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import { pino } from 'pino';
@@ -342,32 +343,6 @@ describe('TLS', () => {
         s.once('error', resolve);
       });
       expect(err).not.toBeNull();
-    });
-  });
-
-  describe('SASL/SCRAM-SHA-512 over TLS (SASL_SSL, as on MSK)', () => {
-    let broker: RunningBroker;
-    beforeAll(async () => {
-      broker = await startBroker({
-        port: 0,
-        users: USERS,
-        tls: { cert: certs.server.cert, key: certs.server.key },
-      });
-    });
-    afterAll(async () => {
-      await broker?.stop();
-    });
-
-    it('kafkajs authenticates and lists topics; a wrong password fails fast', async () => {
-      const ssl = { ca: [certs.ca] };
-      expect(
-        Array.isArray(await listTopics(broker, { ssl, sasl: sasl('scram-sha-512', 'bob', 'bob-secret') })),
-      ).toBe(true);
-      const { error, ms } = await failure(() =>
-        listTopics(broker, { ssl, sasl: sasl('scram-sha-512', 'bob', WRONG) }),
-      );
-      expect(error.name).toBe('KafkaJSSASLAuthenticationError');
-      expect(ms).toBeLessThan(5000);
     });
   });
 

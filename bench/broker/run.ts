@@ -8,7 +8,7 @@
 // (default 5, or 0.5 with --quick). Results: a table on stdout, JSON in bench/results/.
 // Set KFLOW_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") to profile the broker.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startChildBroker, type ChildBroker } from '../../test/support/child-broker';
@@ -363,7 +363,12 @@ async function main() {
     };
     const dir = path.join(import.meta.dirname, '../results');
     mkdirSync(dir, { recursive: true });
-    const out = path.join(dir, `broker-${started.toISOString().slice(0, 10)}${quick ? '-quick' : ''}.json`);
+    // A second run on the same day gets the time too, so a committed result is never overwritten.
+    const day = started.toISOString().slice(0, 10);
+    const name = (stamp: string) => path.join(dir, `broker-${stamp}${quick ? '-quick' : ''}.json`);
+    const out = existsSync(name(day))
+      ? name(`${day}T${started.toISOString().slice(11, 16).replace(':', '')}`)
+      : name(day);
     writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
     log(`results: ${path.relative(process.cwd(), out)}`);
   } finally {

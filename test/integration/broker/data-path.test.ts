@@ -173,7 +173,7 @@ describe('broker data path', () => {
     const missing = await client.request(ApiKey.Fetch, 11, fetchReq('events', 9, 0));
     expect(missing.responses[0]?.partitions[0]?.errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     const bad = encodeBatch([{ value: 'x' }]);
-    bad[bad.length - 1] ^= 0xff; // inside the CRC-covered records
+    bad.writeUInt8((bad.at(-1) as number) ^ 0xff, bad.length - 1); // inside the CRC-covered records
     const before = broker.cluster.partition('events', 1)?.log.latest();
     const res = await client.request(ApiKey.Produce, 8, produceReq('events', 1, bad));
     expect(res.responses[0]?.partitionResponses[0]?.errorCode).toBe(ErrorCode.CORRUPT_MESSAGE);

@@ -22,6 +22,12 @@ export interface SourceContext {
   now(): number;
   /** Hands records to the pipeline; resolves when they are accepted (backpressure). */
   emit(records: EngineRecord[]): Promise<void>;
+  /**
+   * Input that could not become a record (a malformed line): the runtime sends it
+   * to the dead-letter output and the source goes on. Optional; without it the
+   * source logs a warning with the raw input, so nothing is dropped silently.
+   */
+  deadLetter?(raw: string, error: unknown, where: { line: number }): void | Promise<void>;
   log: IoLogger;
 }
 

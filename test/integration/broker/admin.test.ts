@@ -9,8 +9,9 @@ import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type RunningBroker } from '../../../src/broker/index';
 import { ErrorCode } from '../../../src/broker/protocol/errors';
-import { ApiKey, type FetchRequest } from '../../../src/broker/protocol/generated/index';
+import { ApiKey } from '../../../src/broker/protocol/generated/index';
 import { RawClient } from '../../support/raw-client';
+import { fetchRequest } from '../../support/requests';
 
 const TOPIC = 2;
 const BROKER = 4;
@@ -37,38 +38,7 @@ async function errorTypes(p: Promise<unknown>): Promise<string[]> {
   return [];
 }
 
-function fetchAt(topic: string, offset: number): FetchRequest {
-  return {
-    clusterId: null,
-    replicaId: -1,
-    replicaState: { replicaId: -1, replicaEpoch: -1n },
-    maxWaitMs: 0,
-    minBytes: 1,
-    maxBytes: 1 << 20,
-    isolationLevel: 0,
-    sessionId: 0,
-    sessionEpoch: -1,
-    topics: [
-      {
-        topic,
-        topicId: 'AAAAAAAAAAAAAAAAAAAAAA',
-        partitions: [
-          {
-            partition: 0,
-            currentLeaderEpoch: -1,
-            fetchOffset: BigInt(offset),
-            lastFetchedEpoch: -1,
-            logStartOffset: -1n,
-            partitionMaxBytes: 1 << 20,
-            replicaDirectoryId: 'AAAAAAAAAAAAAAAAAAAAAA',
-          },
-        ],
-      },
-    ],
-    forgottenTopicsData: [],
-    rackId: '',
-  };
-}
+const fetchAt = (topic: string, offset: number) => fetchRequest(topic, 0, offset);
 
 describe('admin APIs, one broker', () => {
   let broker: RunningBroker;

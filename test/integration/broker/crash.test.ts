@@ -10,45 +10,20 @@ import { ApiKey } from '../../../src/broker/protocol/generated/index';
 import { decodeRecords, encodeBatch, splitBatches } from '../../../src/broker/records/batch';
 import { startChildBroker } from '../../support/child-broker';
 import { RawClient } from '../../support/raw-client';
+import { fetchRequest, produceRequest, ZERO_UUID } from '../../support/requests';
 
 const KILLS = 20;
 const RECORDS_PER_BATCH = 20;
-const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
 async function readAll(client: RawClient, topic: string): Promise<string[]> {
   const out: string[] = [];
   let offset = 0;
   for (;;) {
-    const f = await client.request(ApiKey.Fetch, 11, {
-      clusterId: null,
-      replicaId: -1,
-      replicaState: { replicaId: -1, replicaEpoch: -1n },
-      maxWaitMs: 0,
-      minBytes: 1,
-      maxBytes: 1 << 24,
-      isolationLevel: 0,
-      sessionId: 0,
-      sessionEpoch: -1,
-      topics: [
-        {
-          topic,
-          topicId: ZERO_UUID,
-          partitions: [
-            {
-              partition: 0,
-              currentLeaderEpoch: -1,
-              fetchOffset: BigInt(offset),
-              lastFetchedEpoch: -1,
-              logStartOffset: -1n,
-              partitionMaxBytes: 1 << 24,
-              replicaDirectoryId: ZERO_UUID,
-            },
-          ],
-        },
-      ],
-      forgottenTopicsData: [],
-      rackId: '',
-    });
+    const f = await client.request(
+      ApiKey.Fetch,
+      11,
+      fetchRequest(topic, 0, offset, { partitionMaxBytes: 1 << 24 }),
+    );
     const p = f.responses[0]?.partitions[0];
     expect(p?.errorCode).toBe(0);
     const records = splitBatches(p?.records ?? Buffer.alloc(0)).flatMap((b) => decodeRecords(b));
@@ -111,17 +86,11 @@ describe('crash recovery', () => {
         for (;;) {
           current = Array.from({ length: RECORDS_PER_BATCH }, (_, i) => `r${round}-b${batchNo}-${i}`);
           try {
-            const res = await client.request(ApiKey.Produce, 7, {
-              transactionalId: null,
-              acks: -1,
-              timeoutMs: 5000,
-              topicData: [
-                {
-                  name: 'crash',
-                  partitionData: [{ index: 0, records: encodeBatch(current.map((v) => ({ value: v }))) }],
-                },
-              ],
-            });
+            const res = await client.request(
+              ApiKey.Produce,
+              7,
+              produceRequest('crash', 0, encodeBatch(current.map((v) => ({ value: v })))),
+            );
             expect(res.responses[0]?.partitionResponses[0]?.errorCode).toBe(0);
             acked.push(current);
             current = [];

@@ -9,64 +9,20 @@ import { startBroker, type RunningBroker } from '../../../src/broker/index';
 import { ErrorCode } from '../../../src/broker/protocol/errors';
 import { ApiKey, type FetchRequest } from '../../../src/broker/protocol/generated/index';
 import { Reader } from '../../../src/broker/protocol/reader';
-import { decodeRecords, encodeBatch, splitBatches } from '../../../src/broker/records/batch';
+import { encodeBatch } from '../../../src/broker/records/batch';
 import { RawClient } from '../../support/raw-client';
+import { fetchRequest, produceRequest, recordValues, ZERO_UUID } from '../../support/requests';
 
-const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
-
-function produceReq(topic: string, partition: number, records: Buffer, acks = -1) {
-  return {
-    transactionalId: null,
-    acks,
-    timeoutMs: 5000,
-    topicData: [{ name: topic, partitionData: [{ index: partition, records }] }],
-  };
-}
-
-function fetchReq(
+const produceReq = (topic: string, partition: number, records: Buffer, acks = -1) =>
+  produceRequest(topic, partition, records, { acks });
+const fetchReq = (
   topic: string,
   partition: number,
   offset: number,
   opts: Partial<FetchRequest> = {},
   topicId = ZERO_UUID,
-): FetchRequest {
-  return {
-    clusterId: null,
-    replicaId: -1,
-    replicaState: { replicaId: -1, replicaEpoch: -1n },
-    maxWaitMs: 0,
-    minBytes: 1,
-    maxBytes: 1 << 20,
-    isolationLevel: 0,
-    sessionId: 0,
-    sessionEpoch: -1,
-    topics: [
-      {
-        topic,
-        topicId,
-        partitions: [
-          {
-            partition,
-            currentLeaderEpoch: -1,
-            fetchOffset: BigInt(offset),
-            lastFetchedEpoch: -1,
-            logStartOffset: -1n,
-            partitionMaxBytes: 1 << 20,
-            replicaDirectoryId: ZERO_UUID,
-          },
-        ],
-      },
-    ],
-    forgottenTopicsData: [],
-    rackId: '',
-    ...opts,
-  };
-}
-
-function values(records: Buffer | null): string[] {
-  if (!records) return [];
-  return splitBatches(records).flatMap((b) => decodeRecords(b).map((r) => r.value?.toString() ?? 'null'));
-}
+) => fetchRequest(topic, partition, offset, { ...opts, topicId });
+const values = recordValues;
 
 describe('broker data path', () => {
   let broker: RunningBroker;

@@ -8,6 +8,7 @@ import { ApiKey } from '../../../src/broker/protocol/generated/index';
 import { decodeRecords, encodeBatch, splitBatches } from '../../../src/broker/records/batch';
 import { startChildBroker, type ChildBroker } from '../../support/child-broker';
 import { RawClient } from '../../support/raw-client';
+import { fetchRequest, produceRequest, ZERO_UUID } from '../../support/requests';
 
 const FRAMES = 100_000;
 const CONCURRENCY = 64;
@@ -100,7 +101,7 @@ describe('protocol fuzzing', () => {
     async () => {
       const good = await RawClient.connect(broker.bootstrap);
       await good.request(ApiKey.Metadata, 4, {
-        topics: [{ topicId: 'AAAAAAAAAAAAAAAAAAAAAA', name: 'steady' }],
+        topics: [{ topicId: ZERO_UUID, name: 'steady' }],
         allowAutoTopicCreation: true,
         includeClusterAuthorizedOperations: false,
         includeTopicAuthorizedOperations: false,
@@ -120,19 +121,11 @@ describe('protocol fuzzing', () => {
       let stormDone = false;
       const steady = (async () => {
         while (!stormDone) {
-          const res = await good.request(ApiKey.Produce, 7, {
-            transactionalId: null,
-            acks: -1,
-            timeoutMs: 5000,
-            topicData: [
-              {
-                name: 'steady',
-                partitionData: [
-                  { index: 0, records: encodeBatch([{ key: `k${produced}`, value: `v${produced}` }]) },
-                ],
-              },
-            ],
-          });
+          const res = await good.request(
+            ApiKey.Produce,
+            7,
+            produceRequest('steady', 0, encodeBatch([{ key: `k${produced}`, value: `v${produced}` }])),
+          );
           expect(res.responses[0]?.partitionResponses[0]?.errorCode).toBe(0);
           expect(res.responses[0]?.partitionResponses[0]?.baseOffset).toBe(BigInt(produced));
           produced++;
@@ -155,36 +148,11 @@ describe('protocol fuzzing', () => {
       const fetched: string[] = [];
       let offset = 0;
       while (offset < produced) {
-        const f = await good.request(ApiKey.Fetch, 11, {
-          clusterId: null,
-          replicaId: -1,
-          replicaState: { replicaId: -1, replicaEpoch: -1n },
-          maxWaitMs: 0,
-          minBytes: 1,
-          maxBytes: 1 << 24,
-          isolationLevel: 0,
-          sessionId: 0,
-          sessionEpoch: -1,
-          topics: [
-            {
-              topic: 'steady',
-              topicId: 'AAAAAAAAAAAAAAAAAAAAAA',
-              partitions: [
-                {
-                  partition: 0,
-                  currentLeaderEpoch: -1,
-                  fetchOffset: BigInt(offset),
-                  lastFetchedEpoch: -1,
-                  logStartOffset: -1n,
-                  partitionMaxBytes: 1 << 24,
-                  replicaDirectoryId: 'AAAAAAAAAAAAAAAAAAAAAA',
-                },
-              ],
-            },
-          ],
-          forgottenTopicsData: [],
-          rackId: '',
-        });
+        const f = await good.request(
+          ApiKey.Fetch,
+          11,
+          fetchRequest('steady', 0, offset, { partitionMaxBytes: 1 << 24 }),
+        );
         const records = splitBatches(f.responses[0]?.partitions[0]?.records ?? Buffer.alloc(0)).flatMap((b) =>
           decodeRecords(b),
         );

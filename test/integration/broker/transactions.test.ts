@@ -9,66 +9,23 @@ import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type RunningBroker } from '../../../src/broker/index';
 import { ErrorCode } from '../../../src/broker/protocol/errors';
-import { ApiKey, type FetchRequest } from '../../../src/broker/protocol/generated/index';
-import { decodeRecords, encodeBatch, splitBatches } from '../../../src/broker/records/batch';
+import { ApiKey } from '../../../src/broker/protocol/generated/index';
+import { encodeBatch } from '../../../src/broker/records/batch';
 import { RawClient } from '../../support/raw-client';
+import { fetchRequest, produceRequest, recordValues } from '../../support/requests';
 
-const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
-function produceReq(
+const produceReq = (
   topic: string,
   partition: number,
   records: Buffer,
   transactionalId: string | null = null,
-) {
-  return {
-    transactionalId,
-    acks: -1,
-    timeoutMs: 5000,
-    topicData: [{ name: topic, partitionData: [{ index: partition, records }] }],
-  };
-}
+) => produceRequest(topic, partition, records, { transactionalId });
 
-function fetchReq(topic: string, partition: number, offset: number, isolationLevel: 0 | 1): FetchRequest {
-  return {
-    clusterId: null,
-    replicaId: -1,
-    replicaState: { replicaId: -1, replicaEpoch: -1n },
-    maxWaitMs: 0,
-    minBytes: 1,
-    maxBytes: 1 << 20,
-    isolationLevel,
-    sessionId: 0,
-    sessionEpoch: -1,
-    topics: [
-      {
-        topic,
-        topicId: ZERO_UUID,
-        partitions: [
-          {
-            partition,
-            currentLeaderEpoch: -1,
-            fetchOffset: BigInt(offset),
-            lastFetchedEpoch: -1,
-            logStartOffset: -1n,
-            partitionMaxBytes: 1 << 20,
-            replicaDirectoryId: ZERO_UUID,
-          },
-        ],
-      },
-    ],
-    forgottenTopicsData: [],
-    rackId: '',
-  };
-}
+const fetchReq = (topic: string, partition: number, offset: number, isolationLevel: 0 | 1) =>
+  fetchRequest(topic, partition, offset, { isolationLevel });
 
-/** Data record values of a fetch answer (control batches carry no value of interest). */
-function values(records: Buffer | null): string[] {
-  if (!records) return [];
-  return splitBatches(records)
-    .filter((b) => (b.attributes & 0x20) === 0)
-    .flatMap((b) => decodeRecords(b).map((r) => r.value?.toString() ?? 'null'));
-}
+const values = recordValues;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -16,15 +16,15 @@
  * order, so results emitted by an upstream operator reach a downstream one before
  * that one sees the new watermark (as Flink forwards watermarks after records).
  */
-import { checkGraph, type ResolvedEdge } from '../../spec/graph';
+import { checkGraph } from '../../spec/graph';
 import type { PipelineSpec, Problem, SpecNode } from '../../spec/types';
 import { validateSpec } from '../../spec/validate';
-import { createOperator } from '../operators/factory';
-import type { EngineRecord, Operator, OperatorContext } from '../operators/types';
+import type { EngineRecord } from '../operators/types';
+import { TaskGraph, timeOptions, type NodeCounters } from '../runtime/task-graph';
 import { memoryStores } from '../state/memory';
 import type { StoreFactory } from '../state/types';
-import { durationMs } from '../operators/config';
-import { WatermarkTracker } from '../time/watermark';
+
+export type { NodeCounters };
 
 export interface PipeInput {
   key?: unknown;
@@ -33,15 +33,6 @@ export interface PipeInput {
   timestamp?: number;
   partition?: number;
   headers?: Record<string, string>;
-}
-
-export interface NodeCounters {
-  in: number;
-  out: number;
-  late: number;
-  errors: number;
-  stateEntries: number;
-  stateBytes: number;
 }
 
 export interface LateRecord {
@@ -62,27 +53,14 @@ export interface DriverOptions {
   stores?: StoreFactory;
 }
 
-interface Counters {
-  in: number;
-  out: number;
-  late: number;
-  errors: number;
-}
-
 export class TestDriver {
-  private readonly operators = new Map<string, Operator>();
+  private readonly graph: TaskGraph;
   private readonly nodes = new Map<string, SpecNode>();
-  private readonly order: string[];
-  /** `node.port` → downstream [node, port]. */
-  private readonly routes = new Map<string, Array<[string, string]>>();
   private readonly outputs = new Map<string, EngineRecord[]>();
   private readonly lateRecords: LateRecord[] = [];
   private readonly dead: DeadLetter[] = [];
-  private readonly counts = new Map<string, Counters>();
-  private readonly tracker = new WatermarkTracker();
   private readonly offsets = new Map<string, number>();
   private now: number;
-  private wm = -Infinity;
 
   /** Validates `spec` (a parsed spec file) and builds the driver; throws listing the errors if invalid. */
   static fromSpec(spec: unknown, options: DriverOptions = {}): TestDriver {
@@ -103,17 +81,25 @@ export class TestDriver {
     const problems: Problem[] = [];
     const configs = new Map(spec.nodes.map((n) => [n.id, n.config]));
     const graph = checkGraph(spec, configs, problems);
-    this.order = graph.order;
-    for (const e of graph.edges) this.addRoute(e);
+    this.graph = new TaskGraph({
+      nodes: spec.nodes,
+      edges: graph.edges,
+      order: graph.order,
+      stores: () => stores,
+      now: () => this.now,
+      hooks: {
+        sink: (nodeId, record) => this.outputs.get(nodeId)?.push(record),
+        late: (nodeId, record) => this.lateRecords.push({ nodeId, record }),
+        deadLetter: (nodeId, record, error) =>
+          this.dead.push({ nodeId, record, error: error instanceof Error ? error.message : String(error) }),
+      },
+    });
     for (const node of spec.nodes) {
       this.nodes.set(node.id, node);
-      this.operators.set(node.id, createOperator(node, { stores }));
-      this.counts.set(node.id, { in: 0, out: 0, late: 0, errors: 0 });
       if (node.kind.startsWith('sink.')) this.outputs.set(node.id, []);
       if (node.kind.startsWith('source.')) {
         const partitions = typeof node.config['partitions'] === 'number' ? node.config['partitions'] : 1;
-        for (let p = 0; p < partitions; p++)
-          this.tracker.addPartition(`${node.id}/${p}`, this.timeOptions(node), this.now);
+        for (let p = 0; p < partitions; p++) this.graph.addPartition(`${node.id}/${p}`, timeOptions(node));
       }
     }
   }
@@ -134,8 +120,8 @@ export class TestDriver {
       headers: input.headers ?? {},
       source: { topic, partition, offset },
     };
-    this.deliver(sourceId, 'in', record);
-    this.advanceWatermark();
+    this.graph.deliver(sourceId, 'in', record);
+    this.graph.advance();
   }
 
   pipeAll(sourceId: string, inputs: readonly PipeInput[]): void {
@@ -145,12 +131,12 @@ export class TestDriver {
   /** Moves the wall clock (for idle timeouts) and re-evaluates the watermark. */
   advanceWallClock(ms: number): void {
     this.now += ms;
-    this.advanceWatermark();
+    this.graph.advance();
   }
 
   /** End of all input: the watermark jumps to +∞, closing every window and join buffer. */
   endOfInput(): void {
-    this.setWatermark(Infinity);
+    this.graph.setWatermark(Infinity);
   }
 
   /** Records received by a sink node, in order. */
@@ -170,99 +156,15 @@ export class TestDriver {
   }
 
   counters(nodeId: string): NodeCounters {
-    const c = this.counts.get(nodeId);
-    const op = this.operators.get(nodeId);
-    if (!c || !op) throw new Error(`no node "${nodeId}"`);
-    let stateEntries = 0;
-    let stateBytes = 0;
-    for (const s of op.stores()) {
-      const size = s.size();
-      stateEntries += size.entries;
-      stateBytes += size.bytes;
-    }
-    return { ...c, stateEntries, stateBytes };
+    if (!this.graph.has(nodeId)) throw new Error(`no node "${nodeId}"`);
+    return this.graph.counters(nodeId);
   }
 
   watermark(): number {
-    return this.wm;
+    return this.graph.watermark();
   }
 
   wallClock(): number {
     return this.now;
-  }
-
-  private timeOptions(node: SpecNode): { maxOutOfOrder: number; idleTimeout: number } {
-    return {
-      maxOutOfOrder: durationMs(node.config, 'maxOutOfOrder', 0),
-      idleTimeout: durationMs(node.config, 'idleTimeout', 30_000),
-    };
-  }
-
-  private addRoute(e: ResolvedEdge): void {
-    const from = `${e.from}.${e.fromPort}`;
-    const list = this.routes.get(from) ?? [];
-    list.push([e.to, e.toPort]);
-    this.routes.set(from, list);
-  }
-
-  private readonly contexts = new Map<string, OperatorContext>();
-
-  private context(nodeId: string): OperatorContext {
-    let ctx = this.contexts.get(nodeId);
-    if (!ctx) {
-      ctx = this.makeContext(nodeId);
-      this.contexts.set(nodeId, ctx);
-    }
-    return ctx;
-  }
-
-  private makeContext(nodeId: string): OperatorContext {
-    const node = this.nodes.get(nodeId) as SpecNode;
-    const counts = this.counts.get(nodeId) as Counters;
-    return {
-      emit: (port, record) => {
-        if (port === 'late') {
-          counts.late++;
-          this.lateRecords.push({ nodeId, record });
-        } else {
-          counts.out++;
-        }
-        if (node.kind.startsWith('sink.')) {
-          this.outputs.get(nodeId)?.push(record);
-          return;
-        }
-        if (node.kind.startsWith('source.') && record.source) {
-          this.tracker.observe(
-            `${nodeId}/${record.source.partition}`,
-            record.timestamp,
-            this.now,
-            this.timeOptions(node),
-          );
-        }
-        for (const [to, toPort] of this.routes.get(`${nodeId}.${port}`) ?? [])
-          this.deliver(to, toPort, record);
-      },
-      deadLetter: (record, error, at) => {
-        (this.counts.get(at) ?? counts).errors++;
-        this.dead.push({ nodeId: at, record, error: error instanceof Error ? error.message : String(error) });
-      },
-    };
-  }
-
-  private deliver(nodeId: string, port: string, record: EngineRecord): void {
-    const op = this.operators.get(nodeId);
-    if (!op) return;
-    (this.counts.get(nodeId) as Counters).in++;
-    op.process(record, this.context(nodeId), port);
-  }
-
-  private advanceWatermark(): void {
-    this.setWatermark(this.tracker.watermark(this.now));
-  }
-
-  private setWatermark(wm: number): void {
-    if (!(wm > this.wm)) return;
-    this.wm = wm;
-    for (const id of this.order) this.operators.get(id)?.onWatermark(wm, this.context(id));
   }
 }

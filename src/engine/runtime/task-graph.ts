@@ -1,0 +1,210 @@
+/**
+ * @module engine/runtime/task-graph
+ * The operators of one task wired by the spec's edges: what the test driver and the
+ * runtime share. Records are pushed into a node's port; each emit follows the edges
+ * of `node.port`. Sinks, late ports and dead letters end in hooks, and an edge that
+ * leaves the task (a repartition) ends in `crossing`, so the caller decides where
+ * records go (a list in tests, topics in the runtime).
+ *
+ * After input, `advance(now)` recomputes the watermark over the task's partitions
+ * (per-partition stream time, idleness) and, when it moved, gives it to every operator
+ * in graph order, so what an upstream operator emits reaches a downstream one before
+ * that one sees the new watermark (as Flink forwards watermarks after records).
+ */
+import type { ResolvedEdge } from '../../spec/graph';
+import type { SpecNode } from '../../spec/types';
+import { durationMs } from '../operators/config';
+import { createOperator } from '../operators/factory';
+import type { EngineRecord, Operator, OperatorContext } from '../operators/types';
+import type { StoreFactory } from '../state/types';
+import { WatermarkTracker, type PartitionTimeOptions } from '../time/watermark';
+
+export interface NodeCounters {
+  in: number;
+  out: number;
+  late: number;
+  errors: number;
+  stateEntries: number;
+  stateBytes: number;
+}
+
+export interface TaskGraphHooks {
+  /** A record left a sink node (after the sink's own key and header expressions). */
+  sink(nodeId: string, record: EngineRecord): void;
+  /** A record left a `late` port; `routed` tells whether an edge also took it downstream. */
+  late(nodeId: string, record: EngineRecord, routed: boolean): void;
+  deadLetter(nodeId: string, record: EngineRecord, error: unknown): void;
+  /** A record took an edge that leaves this task (through a repartition topic). */
+  crossing?(edge: ResolvedEdge, record: EngineRecord): void;
+}
+
+export interface TaskGraphOptions {
+  /** The nodes this task runs (validated, defaults filled). */
+  nodes: readonly SpecNode[];
+  /** Edges of the pipeline; those in `cut` or into nodes outside `nodes` become crossings. */
+  edges: readonly ResolvedEdge[];
+  /** Topological order of the pipeline (nodes outside this task are skipped). */
+  order: readonly string[];
+  cut?: ReadonlySet<number>;
+  /** Stores of a node's operator (the runtime wires each node's changelog here). */
+  stores: (nodeId: string) => StoreFactory;
+  hooks: TaskGraphHooks;
+  /** Wall clock in ms, for idleness. */
+  now: () => number;
+}
+
+interface Counters {
+  in: number;
+  out: number;
+  late: number;
+  errors: number;
+}
+
+type Route = { kind: 'local'; to: string; port: string } | { kind: 'crossing'; edge: ResolvedEdge };
+
+/** Event-time options of a source node. */
+export function timeOptions(node: SpecNode): PartitionTimeOptions {
+  return {
+    maxOutOfOrder: durationMs(node.config, 'maxOutOfOrder', 0),
+    idleTimeout: durationMs(node.config, 'idleTimeout', 30_000),
+  };
+}
+
+export class TaskGraph {
+  private readonly operators = new Map<string, Operator>();
+  private readonly nodes = new Map<string, SpecNode>();
+  private readonly order: string[];
+  private readonly routes = new Map<string, Route[]>();
+  private readonly counts = new Map<string, Counters>();
+  private readonly contexts = new Map<string, OperatorContext>();
+  readonly tracker = new WatermarkTracker();
+  private wm = -Infinity;
+
+  constructor(private readonly opts: TaskGraphOptions) {
+    for (const node of opts.nodes) {
+      this.nodes.set(node.id, node);
+      this.operators.set(node.id, createOperator(node, { stores: opts.stores(node.id) }));
+      this.counts.set(node.id, { in: 0, out: 0, late: 0, errors: 0 });
+    }
+    this.order = opts.order.filter((id) => this.nodes.has(id));
+    for (const e of opts.edges) {
+      if (!this.nodes.has(e.from)) continue;
+      const local = this.nodes.has(e.to) && !(opts.cut?.has(e.index) ?? false);
+      const key = `${e.from}.${e.fromPort}`;
+      const list = this.routes.get(key) ?? [];
+      list.push(local ? { kind: 'local', to: e.to, port: e.toPort } : { kind: 'crossing', edge: e });
+      this.routes.set(key, list);
+    }
+  }
+
+  has(nodeId: string): boolean {
+    return this.nodes.has(nodeId);
+  }
+
+  node(nodeId: string): SpecNode | undefined {
+    return this.nodes.get(nodeId);
+  }
+
+  operator(nodeId: string): Operator | undefined {
+    return this.operators.get(nodeId);
+  }
+
+  nodeIds(): string[] {
+    return [...this.order];
+  }
+
+  /** Declares an input partition before it has data (it holds the watermark until it idles out). */
+  addPartition(id: string, options: PartitionTimeOptions): void {
+    this.tracker.addPartition(id, options, this.opts.now());
+  }
+
+  /** Records the event time of a record read from partition `id` (sources do this themselves). */
+  observe(id: string, eventTime: number, options: PartitionTimeOptions): void {
+    this.tracker.observe(id, eventTime, this.opts.now(), options);
+  }
+
+  /** Pushes a record into `port` of a node of this task. */
+  deliver(nodeId: string, port: string, record: EngineRecord): void {
+    const op = this.operators.get(nodeId);
+    if (!op) return;
+    (this.counts.get(nodeId) as Counters).in++;
+    op.process(record, this.context(nodeId), port);
+  }
+
+  /** Re-evaluates the watermark at the wall clock (idleness) and forwards it when it moved. */
+  advance(): number {
+    this.setWatermark(this.tracker.watermark(this.opts.now()));
+    return this.wm;
+  }
+
+  /** Forwards `wm` to every operator in graph order when it is above the current one. */
+  setWatermark(wm: number): void {
+    if (!(wm > this.wm)) return;
+    this.wm = wm;
+    for (const id of this.order) this.operators.get(id)?.onWatermark(wm, this.context(id));
+  }
+
+  watermark(): number {
+    return this.wm;
+  }
+
+  counters(nodeId: string): NodeCounters {
+    const c = this.counts.get(nodeId);
+    const op = this.operators.get(nodeId);
+    if (!c || !op) throw new Error(`no node "${nodeId}" in this task`);
+    let stateEntries = 0;
+    let stateBytes = 0;
+    for (const s of op.stores()) {
+      const size = s.size();
+      stateEntries += size.entries;
+      stateBytes += size.bytes;
+    }
+    return { ...c, stateEntries, stateBytes };
+  }
+
+  private context(nodeId: string): OperatorContext {
+    let ctx = this.contexts.get(nodeId);
+    if (!ctx) {
+      ctx = this.makeContext(nodeId);
+      this.contexts.set(nodeId, ctx);
+    }
+    return ctx;
+  }
+
+  private makeContext(nodeId: string): OperatorContext {
+    const node = this.nodes.get(nodeId) as SpecNode;
+    const counts = this.counts.get(nodeId) as Counters;
+    const hooks = this.opts.hooks;
+    const isSink = node.kind.startsWith('sink.');
+    const isSource = node.kind.startsWith('source.');
+    const options = isSource ? timeOptions(node) : undefined;
+    return {
+      emit: (port, record) => {
+        const routes = this.routes.get(`${nodeId}.${port}`) ?? [];
+        if (port === 'late') {
+          counts.late++;
+          hooks.late(nodeId, record, routes.length > 0);
+        } else counts.out++;
+        if (isSink) {
+          hooks.sink(nodeId, record);
+          return;
+        }
+        if (options && record.source)
+          this.tracker.observe(
+            `${nodeId}/${record.source.partition}`,
+            record.timestamp,
+            this.opts.now(),
+            options,
+          );
+        for (const r of routes) {
+          if (r.kind === 'local') this.deliver(r.to, r.port, record);
+          else hooks.crossing?.(r.edge, record);
+        }
+      },
+      deadLetter: (record, error, at) => {
+        (this.counts.get(at) ?? counts).errors++;
+        hooks.deadLetter(at, record, error);
+      },
+    };
+  }
+}

@@ -16,17 +16,11 @@ import { registerApi } from '../api';
 import { KafkaApiError } from '../cluster';
 import { ErrorCode } from '../protocol/errors';
 import { ApiKey, type AlterConfigsResponse } from '../protocol/generated/index';
-import { ResourceType } from './config-resources';
+import { alterRefusal } from './config-resources';
 
 type ResourceResponse = AlterConfigsResponse['responses'][number];
 
 registerApi(ApiKey.AlterConfigs, { min: 0, max: 2 }, (req, ctx) => {
-  const counts = new Map<string, number>();
-  for (const r of req.resources)
-    counts.set(
-      `${r.resourceType}:${r.resourceName}`,
-      (counts.get(`${r.resourceType}:${r.resourceName}`) ?? 0) + 1,
-    );
   const responses = req.resources.map((r): ResourceResponse => {
     const result = (errorCode: number, errorMessage: string | null): ResourceResponse => ({
       errorCode,
@@ -34,24 +28,8 @@ registerApi(ApiKey.AlterConfigs, { min: 0, max: 2 }, (req, ctx) => {
       resourceType: r.resourceType,
       resourceName: r.resourceName,
     });
-    if ((counts.get(`${r.resourceType}:${r.resourceName}`) ?? 0) > 1) {
-      return result(
-        ErrorCode.INVALID_REQUEST,
-        `resource "${r.resourceName}" appears more than once in the request`,
-      );
-    }
-    if (r.resourceType === ResourceType.BROKER) {
-      return result(
-        ErrorCode.INVALID_REQUEST,
-        'broker configs of the embedded broker are read-only (set them through startBroker options)',
-      );
-    }
-    if (r.resourceType !== ResourceType.TOPIC) {
-      return result(
-        ErrorCode.INVALID_REQUEST,
-        `resource type ${r.resourceType} cannot be altered; use TOPIC (2)`,
-      );
-    }
+    const refused = alterRefusal(r, req.resources);
+    if (refused) return result(refused.code, refused.message);
     const configs: Record<string, string> = {};
     for (const c of r.configs) {
       if (c.value === null) return result(ErrorCode.INVALID_CONFIG, `config "${c.name}" has a null value`);

@@ -18,14 +18,11 @@ import { KafkaApiError } from '../cluster';
 import { ErrorCode } from '../protocol/errors';
 import { ApiKey, type IncrementalAlterConfigsResponse } from '../protocol/generated/index';
 import { applyIncrementalOps, TopicConfigError } from '../topic-config';
-import { ResourceType } from './config-resources';
+import { alterRefusal } from './config-resources';
 
 type ResourceResponse = IncrementalAlterConfigsResponse['responses'][number];
 
 registerApi(ApiKey.IncrementalAlterConfigs, { min: 0, max: 1 }, (req, ctx) => {
-  const key = (r: { resourceType: number; resourceName: string }) => `${r.resourceType}:${r.resourceName}`;
-  const counts = new Map<string, number>();
-  for (const r of req.resources) counts.set(key(r), (counts.get(key(r)) ?? 0) + 1);
   const responses = req.resources.map((r): ResourceResponse => {
     const result = (errorCode: number, errorMessage: string | null): ResourceResponse => ({
       errorCode,
@@ -33,24 +30,8 @@ registerApi(ApiKey.IncrementalAlterConfigs, { min: 0, max: 1 }, (req, ctx) => {
       resourceType: r.resourceType,
       resourceName: r.resourceName,
     });
-    if ((counts.get(key(r)) ?? 0) > 1) {
-      return result(
-        ErrorCode.INVALID_REQUEST,
-        `resource "${r.resourceName}" appears more than once in the request`,
-      );
-    }
-    if (r.resourceType === ResourceType.BROKER) {
-      return result(
-        ErrorCode.INVALID_REQUEST,
-        'broker configs of the embedded broker are read-only (set them through startBroker options)',
-      );
-    }
-    if (r.resourceType !== ResourceType.TOPIC) {
-      return result(
-        ErrorCode.INVALID_REQUEST,
-        `resource type ${r.resourceType} cannot be altered; use TOPIC (2)`,
-      );
-    }
+    const refused = alterRefusal(r, req.resources);
+    if (refused) return result(refused.code, refused.message);
     const topic = ctx.cluster.topic(r.resourceName);
     if (!topic)
       return result(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic "${r.resourceName}" does not exist`);

@@ -8,6 +8,7 @@
 import type { Cluster } from '../cluster';
 import { DEFAULT_BROKER_OPTIONS, type BrokerOptions } from '../config';
 import { DEFAULT_LOG_CONFIG } from '../log/storage';
+import { ErrorCode } from '../protocol/errors';
 import { ConfigType } from '../topic-config';
 
 /** Kafka's ConfigResource.Type codes. */
@@ -125,4 +126,39 @@ export function brokerOfResource(cluster: Cluster, resourceName: string): number
   if (!/^\d+$/.test(resourceName)) return undefined;
   const id = Number(resourceName);
   return cluster.nodes.some((n) => n.nodeId === id) ? id : undefined;
+}
+
+interface AlterResource {
+  resourceType: number;
+  resourceName: string;
+}
+
+/**
+ * Why an AlterConfigs / IncrementalAlterConfigs resource cannot be altered
+ * (named twice in the request, a broker, an unknown type), or undefined for a
+ * topic that may be. `all` is the request's whole resource list.
+ */
+export function alterRefusal(
+  r: AlterResource,
+  all: readonly AlterResource[],
+): { code: number; message: string } | undefined {
+  if (all.filter((o) => o.resourceType === r.resourceType && o.resourceName === r.resourceName).length > 1) {
+    return {
+      code: ErrorCode.INVALID_REQUEST,
+      message: `resource "${r.resourceName}" appears more than once in the request`,
+    };
+  }
+  if (r.resourceType === ResourceType.BROKER) {
+    return {
+      code: ErrorCode.INVALID_REQUEST,
+      message: 'broker configs of the embedded broker are read-only (set them through startBroker options)',
+    };
+  }
+  if (r.resourceType !== ResourceType.TOPIC) {
+    return {
+      code: ErrorCode.INVALID_REQUEST,
+      message: `resource type ${r.resourceType} cannot be altered; use TOPIC (2)`,
+    };
+  }
+  return undefined;
 }

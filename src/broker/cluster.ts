@@ -103,7 +103,9 @@ export class Cluster {
       logger: logger.child({ component: 'txn' }),
     });
     // Aborts what the last run left Ongoing; the markers are written before this returns.
-    this.txns.recover().catch((err: unknown) => logger.error({ err: (err as Error).message }, 'transaction recovery failed'));
+    this.txns
+      .recover()
+      .catch((err: unknown) => logger.error({ err: (err as Error).message }, 'transaction recovery failed'));
     this.txns.start();
   }
 
@@ -128,12 +130,21 @@ export class Cluster {
   }
 
   /** Creates a topic; throws KafkaApiError with Kafka's code when it cannot. */
-  createTopic(name: string, partitions: number, configs: Record<string, string> = {}, validateOnly = false): TopicState | undefined {
+  createTopic(
+    name: string,
+    partitions: number,
+    configs: Record<string, string> = {},
+    validateOnly = false,
+  ): TopicState | undefined {
     const bad = Cluster.invalidTopicName(name);
     if (bad) throw new KafkaApiError(ErrorCode.INVALID_TOPIC_EXCEPTION, bad);
-    if (this.topics.has(name)) throw new KafkaApiError(ErrorCode.TOPIC_ALREADY_EXISTS, `topic "${name}" already exists`);
+    if (this.topics.has(name))
+      throw new KafkaApiError(ErrorCode.TOPIC_ALREADY_EXISTS, `topic "${name}" already exists`);
     if (!Number.isInteger(partitions) || partitions < 1 || partitions > 100_000) {
-      throw new KafkaApiError(ErrorCode.INVALID_PARTITIONS, `partition count ${partitions} must be between 1 and 100000`);
+      throw new KafkaApiError(
+        ErrorCode.INVALID_PARTITIONS,
+        `partition count ${partitions} must be between 1 and 100000`,
+      );
     }
     const why = checkTopicConfigs(configs);
     if (why) throw new KafkaApiError(ErrorCode.INVALID_CONFIG, why);
@@ -146,7 +157,8 @@ export class Cluster {
 
   deleteTopic(name: string): void {
     const topic = this.topics.get(name);
-    if (!topic) throw new KafkaApiError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic "${name}" does not exist`);
+    if (!topic)
+      throw new KafkaApiError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic "${name}" does not exist`);
     this.topics.delete(name);
     for (const p of topic.partitions) this.logs.delete(name, p.partition);
     this.writeMeta();
@@ -155,7 +167,8 @@ export class Cluster {
 
   addPartitions(name: string, count: number, validateOnly = false): void {
     const topic = this.topics.get(name);
-    if (!topic) throw new KafkaApiError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic "${name}" does not exist`);
+    if (!topic)
+      throw new KafkaApiError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic "${name}" does not exist`);
     if (count <= topic.partitions.length) {
       throw new KafkaApiError(
         ErrorCode.INVALID_PARTITIONS,
@@ -170,7 +183,8 @@ export class Cluster {
   /** Replaces a topic's config overrides (AlterConfigs semantics) and applies them to its logs. */
   setTopicConfigs(name: string, configs: Record<string, string>, validateOnly = false): void {
     const topic = this.topics.get(name);
-    if (!topic) throw new KafkaApiError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic "${name}" does not exist`);
+    if (!topic)
+      throw new KafkaApiError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic "${name}" does not exist`);
     const why = checkTopicConfigs(configs);
     if (why) throw new KafkaApiError(ErrorCode.INVALID_CONFIG, why);
     if (validateOnly) return;
@@ -206,8 +220,19 @@ export class Cluster {
     for (const t of this.topics.values()) for (const p of t.partitions) p.log.close();
   }
 
-  private openTopic(name: string, id: string, partitions: number, configs: Record<string, string>): TopicState {
-    const topic: TopicState = { name, id, partitions: [], configs: { ...configs }, internal: name.startsWith('__') };
+  private openTopic(
+    name: string,
+    id: string,
+    partitions: number,
+    configs: Record<string, string>,
+  ): TopicState {
+    const topic: TopicState = {
+      name,
+      id,
+      partitions: [],
+      configs: { ...configs },
+      internal: name.startsWith('__'),
+    };
     this.topics.set(name, topic);
     for (let p = 0; p < partitions; p++) topic.partitions.push(this.openPartition(topic, p));
     return topic;
@@ -224,7 +249,9 @@ export class Cluster {
       return JSON.parse(fs.readFileSync(this.metaFile, 'utf8')) as MetaFile;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new Error(`cannot read broker metadata ${this.metaFile}: ${(err as Error).message}`, { cause: err });
+        throw new Error(`cannot read broker metadata ${this.metaFile}: ${(err as Error).message}`, {
+          cause: err,
+        });
       }
       return undefined;
     }
@@ -234,7 +261,12 @@ export class Cluster {
   private writeMeta(): void {
     const meta: MetaFile = {
       clusterId: this.clusterId,
-      topics: [...this.topics.values()].map((t) => ({ name: t.name, id: t.id, partitions: t.partitions.length, configs: t.configs })),
+      topics: [...this.topics.values()].map((t) => ({
+        name: t.name,
+        id: t.id,
+        partitions: t.partitions.length,
+        configs: t.configs,
+      })),
     };
     const tmp = `${this.metaFile}.tmp`;
     fs.writeFileSync(tmp, JSON.stringify(meta, null, 1));

@@ -40,7 +40,9 @@ export async function startBroker(opts: StartBrokerOptions = {}): Promise<Runnin
   const options: BrokerOptions = { ...DEFAULT_BROKER_OPTIONS, ...opts };
   const temporary = options.dataDir === undefined;
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'kflow-broker-'));
-  const logger: Logger = options.logger ?? pino({ level: process.env['KFLOW_BROKER_LOG'] ?? 'warn', base: { component: 'broker' } });
+  const logger: Logger =
+    options.logger ??
+    pino({ level: process.env['KFLOW_BROKER_LOG'] ?? 'warn', base: { component: 'broker' } });
   const logs = new LogManager(path.join(dataDir, 'logs'));
   const metrics = new BrokerMetrics();
   const cluster = new Cluster({ ...options, dataDir }, logs, logger);
@@ -59,7 +61,9 @@ export async function startBroker(opts: StartBrokerOptions = {}): Promise<Runnin
     cluster.close();
     throw err;
   }
-  logs.startScheduler(options.maintenanceIntervalMs, (err) => logger.error({ err: err.message }, 'log maintenance failed'));
+  logs.startScheduler(options.maintenanceIntervalMs, (err) =>
+    logger.error({ err: err.message }, 'log maintenance failed'),
+  );
   let stopped = false;
   const first = listeners[0] as Listener;
   return {

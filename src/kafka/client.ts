@@ -715,8 +715,10 @@ class KafkajsConsumer implements KafkaConsumer {
       // while a busy topic still fills large fetches.
       maxWaitTimeInMs: opts.maxWaitMs ?? 500,
       minBytes: opts.minBytes ?? 1,
-      maxBytesPerPartition: opts.maxBytesPerPartition ?? 4 << 20,
-      maxBytes: opts.maxBytes ?? 50 << 20,
+      // Kafka's max.partition.fetch.bytes default. Against the embedded broker 4 MiB per partition
+      // made kafkajs receive no batches at all (to be investigated on the broker side).
+      maxBytesPerPartition: opts.maxBytesPerPartition ?? 1 << 20,
+      maxBytes: opts.maxBytes ?? 20 << 20,
       allowAutoTopicCreation: false,
     });
     if (opts.onRebalance) {

@@ -9,6 +9,7 @@ import { registerValidate } from './commands/validate';
 import { registerDemo } from './commands/demo';
 import { registerSchema } from './commands/schema';
 import { registerBroker } from './commands/broker';
+import { registerRun } from './commands/run';
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerSchema(program);
   registerBroker(program);
+  registerRun(program);
   return program;
 }
 

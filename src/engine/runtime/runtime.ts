@@ -276,8 +276,10 @@ export class PipelineRun extends EventEmitter {
   }
 
   private fail(err: unknown): void {
-    if (this.fatal !== undefined || this.stopping) return;
+    if (this.stopping) return;
     this.fatal = err;
+    this.pending = [];
+    this.pendingExternal = [];
     this.log.warn('the pipeline stopped on an error', { error: String((err as Error)?.message ?? err) });
     void this.stop();
   }
@@ -468,7 +470,11 @@ export class PipelineRun extends EventEmitter {
         }
       }
       task.graph.advance();
-      if (this.fatal !== undefined) throw this.fatal;
+      if (this.fatal !== undefined) {
+        // Fail fast: nothing of this batch is sent or committed; a restart reads it again.
+        this.fail(this.fatal);
+        return;
+      }
     }
     this.metrics.batch(batch, performance.now() - t0);
     const last = batch.records[batch.records.length - 1];

@@ -80,7 +80,7 @@ export function registerRun(program: Command): void {
         broker = await startBroker({
           port: 0,
           ...(opts.data ? { dataDir: opts.data } : {}),
-          logger: pino({ level: 'warn', base: { component: 'broker' } }, pino.destination(2)),
+          logger: pino({ level: 'error', base: { component: 'broker' } }, pino.destination(2)),
         });
         if (!opts.quiet && !opts.json) process.stderr.write(`embedded broker on ${broker.bootstrap}\n`);
       }

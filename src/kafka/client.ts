@@ -103,7 +103,11 @@ export interface ProducerOptions {
   compression?: CompressionName;
   /** How long enqueue() waits to gather a batch; 5 ms by default (Kafka 4's linger.ms). */
   lingerMs?: number;
-  /** enqueue() sends once this many payload bytes are waiting; 1 MiB by default. */
+  /**
+   * Largest request payload: enqueue() sends once this many bytes are waiting, and
+   * send() splits larger inputs. 512 KiB by default, below Kafka's default
+   * max.message.bytes (1 MB), which a partition's batch must not exceed.
+   */
   batchBytes?: number;
   /** Requests in flight per broker when not idempotent; 5 by default. */
   maxInFlight?: number;
@@ -489,6 +493,8 @@ function toMessage(r: ProduceRecord): Message {
   return m;
 }
 
+const DEFAULT_BATCH_BYTES = 512 * 1024;
+
 function approxBytes(r: ProduceRecord): number {
   const len = (b: Bytes | null | undefined) =>
     b == null ? 0 : typeof b === 'string' ? Buffer.byteLength(b) : b.length;
@@ -581,6 +587,20 @@ class KafkajsProducer implements KafkaProducer {
     sendBatch: (tm: { topic: string; messages: Message[] }[]) => Promise<KjsRecordMetadata[]>,
   ): Promise<RecordMetadata[]> {
     if (records.length === 0) return [];
+    // kafkajs puts a partition's records of one call into one batch, and a batch over the topic's
+    // max.message.bytes is refused whole (MESSAGE_TOO_LARGE, retried forever by a consume-produce
+    // loop): send large inputs as consecutive requests, which keeps per-partition order.
+    const limit = this.opts.batchBytes ?? DEFAULT_BATCH_BYTES;
+    let total = 0;
+    let cut = 0;
+    for (; cut < records.length; cut++) {
+      total += approxBytes(records[cut] as ProduceRecord);
+      if (total > limit && cut > 0) break;
+    }
+    if (cut < records.length) {
+      const head = await this.sendWith(records.slice(0, cut), sendBatch);
+      return head.concat(await this.sendWith(records.slice(cut), sendBatch));
+    }
     const messages = records.map(toMessage);
     const byTopic = new Map<string, Message[]>();
     records.forEach((r, i) => {
@@ -613,7 +633,7 @@ class KafkajsProducer implements KafkaProducer {
       const bytes = approxBytes(record);
       this.pending.push({ record, bytes, resolve, reject });
       this.pendingBytes += bytes;
-      if (this.pendingBytes >= (this.opts.batchBytes ?? 1 << 20)) {
+      if (this.pendingBytes >= (this.opts.batchBytes ?? DEFAULT_BATCH_BYTES)) {
         // Count afresh: the records so far are spoken for by the flush queued now.
         this.pendingBytes = 0;
         void this.flushOne();
@@ -644,7 +664,7 @@ class KafkajsProducer implements KafkaProducer {
     this.timer = undefined;
     if (this.pending.length === 0) return;
     // At most batchBytes per request; the rest waits for the flush queued behind this one.
-    const limit = this.opts.batchBytes ?? 1 << 20;
+    const limit = this.opts.batchBytes ?? DEFAULT_BATCH_BYTES;
     let n = 0;
     for (let bytes = 0; n < this.pending.length && (n === 0 || bytes + this.pending[n]!.bytes <= limit); n++)
       bytes += this.pending[n]!.bytes;

@@ -137,6 +137,23 @@ describe('plaintext', () => {
     await producer.close();
   });
 
+  it('send splits an input larger than the broker takes in one batch, keeping order and offsets', async () => {
+    const admin = await client.admin();
+    await admin.createTopics([{ name: 'big-send', partitions: 1 }]);
+    const producer = await client.producer();
+    // 3 MB for one partition: as one batch the broker would refuse it (max.message.bytes is 1 MB).
+    const value = 'v'.repeat(1000);
+    const metas = await producer.send(
+      Array.from({ length: 3000 }, (_, i) => ({ topic: 'big-send', partition: 0, value: `${i}:${value}` })),
+    );
+    expect(metas.map((m) => m.offset)).toEqual(Array.from({ length: 3000 }, (_, i) => BigInt(i)));
+    const records = await consumeAll(client, 'big-send', 3000);
+    expect(records.map((r) => r.value?.toString().split(':')[0])).toEqual(
+      Array.from({ length: 3000 }, (_, i) => String(i)),
+    );
+    await producer.close();
+  });
+
   it('enqueue gathers records into batches and resolves each with its offset', async () => {
     await (await client.admin()).createTopics([{ name: 'linger', partitions: 1 }]);
     const producer = await client.producer({ lingerMs: 20, batchBytes: 64 * 1024 });

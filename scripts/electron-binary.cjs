@@ -52,7 +52,7 @@ const why =
 if (optional) {
   console.warn(
     `kflow: could not download the Electron binary${why ? ` (${why.trim()})` : ''}.\n` +
-      '       The CLI, the embedded broker, `kflow web` and the tests do not need it.\n' +
+      '       The CLI, the embedded broker and the tests do not need it.\n' +
       '       The desktop app does: run `npm run dev` with network access to fetch it.',
   );
   process.exit(0);

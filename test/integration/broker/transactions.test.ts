@@ -14,7 +14,6 @@ import { encodeBatch } from '../../../src/broker/records/batch';
 import { RawClient } from '../../support/raw-client';
 import { fetchRequest, produceRequest, recordValues } from '../../support/requests';
 
-
 const produceReq = (
   topic: string,
   partition: number,

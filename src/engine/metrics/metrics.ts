@@ -5,7 +5,7 @@
  * partition lag, and one sampled record per sink for the UI. `snapshot` builds the batch the
  * runtime emits as `run.on('metrics', batch)`; the Prometheus exporter reads the same numbers.
  */
-import type { ConsumedBatch, ProduceRecord } from '../../kafka/client';
+import type { ConsumedBatch } from '../../kafka/client';
 import type { EngineRecord } from '../operators/types';
 import type { TaskGraph } from '../runtime/task-graph';
 
@@ -71,8 +71,9 @@ export class RunMetrics {
       this.lag.set(`${b.topic}/${b.partition}`, Math.max(0, Number(b.highWatermark - last.offset - 1n)));
   }
 
-  produced(records: ProduceRecord[], ms: number): void {
-    this.recordsOut += records.length;
+  /** `count` records written to sinks (topics and external sinks) in `ms`. */
+  produced(count: number, ms: number): void {
+    this.recordsOut += count;
     this.produceMs += ms;
     this.produces++;
   }

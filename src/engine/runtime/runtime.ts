@@ -30,7 +30,8 @@ import type {
 } from '../../kafka/client';
 import { checkGraph, type ResolvedEdge } from '../../spec/graph';
 import type { PipelineSpec, Problem, SpecNode } from '../../spec/types';
-import type { ExternalSink, ExternalSource, IoLogger } from '../io/types';
+import { DatagenSource, externalSinkFor, externalSourceFor } from '../io/index';
+import type { ExternalSink, IoLogger } from '../io/types';
 import type { EngineRecord } from '../operators/types';
 import { planPipeline, type PhysicalPlan, type Repartition, type Subtopology } from '../planner/plan';
 import { memoryStores } from '../state/memory';
@@ -601,7 +602,11 @@ export class PipelineRun extends EventEmitter {
     // External sinks first: their flush makes them durable before offsets move.
     if (external.length > 0) {
       const bySink = new Map<ExternalSink, EngineRecord[]>();
-      for (const [s, r] of external) bySink.set(s, [...(bySink.get(s) ?? []), r]);
+      for (const [s, r] of external) {
+        const list = bySink.get(s);
+        if (list) list.push(r);
+        else bySink.set(s, [r]);
+      }
       for (const [s, rs] of bySink) {
         await s.write(rs);
         await s.flush();
@@ -631,7 +636,7 @@ export class PipelineRun extends EventEmitter {
         await commit.ctl.commit();
       }
     }
-    this.metrics.produced(records, performance.now() - t0);
+    this.metrics.produced(records.length + external.length, performance.now() - t0);
   }
 
   // ---- metrics ----
@@ -651,18 +656,17 @@ export class PipelineRun extends EventEmitter {
   private async openExternalSinks(): Promise<void> {
     const sinks = this.spec.nodes.filter((n) => n.kind.startsWith('sink.') && n.kind !== 'sink.topic');
     if (sinks.length === 0) return;
-    const io = await loadIo();
-    for (const n of sinks)
-      this.externalSinks.set(
-        n.id,
-        await io.externalSinkFor(n, {
-          specDir: this.opts.specDir ?? process.cwd(),
-          pipeline: this.spec.name,
-          nodeId: n.id,
-          now: () => Date.now(),
-          log: this.log,
-        }),
-      );
+    for (const n of sinks) {
+      const sink = externalSinkFor(n, {
+        specDir: this.opts.specDir ?? process.cwd(),
+        pipeline: this.spec.name,
+        nodeId: n.id,
+        now: () => Date.now(),
+        log: this.log,
+      });
+      if (!sink) throw new PipelineError(`node "${n.id}": no sink for kind ${n.kind}`);
+      this.externalSinks.set(n.id, sink);
+    }
   }
 
   private startExternalSources(): void {
@@ -674,14 +678,15 @@ export class PipelineRun extends EventEmitter {
     );
     if (withSource.length === 0) return;
     void (async () => {
-      const io = await loadIo();
       await Promise.all(
         withSource.map(async (n) => {
-          const src = io.externalSourceFor(n);
           const topic =
             typeof n.config['topic'] === 'string' && n.kind === 'source.datagen'
               ? n.config['topic']
               : undefined;
+          // Datagen with a topic is produced like any producer would; io leaves it to the runtime.
+          const src = topic !== undefined ? new DatagenSource(n.config as never) : externalSourceFor(n);
+          if (!src) throw new PipelineError(`node "${n.id}": no source for kind ${n.kind}`);
           const sub = this.plan.subtopologies.find((s) => s.nodes.includes(n.id)) as Subtopology;
           await src.run({
             specDir: this.opts.specDir ?? process.cwd(),
@@ -719,26 +724,6 @@ export class PipelineRun extends EventEmitter {
         }),
       );
     })().catch((e: unknown) => this.fail(e));
-  }
-}
-
-interface IoModule {
-  externalSourceFor(node: SpecNode): ExternalSource;
-  externalSinkFor(
-    node: SpecNode,
-    ctx: import('../io/types').SinkContext,
-  ): ExternalSink | Promise<ExternalSink>;
-}
-
-/** src/engine/io is written in parallel; loaded by path so the runtime builds before it lands. */
-async function loadIo(): Promise<IoModule> {
-  const path = '../io/index';
-  try {
-    return (await import(/* @vite-ignore */ path)) as IoModule;
-  } catch (err) {
-    throw new PipelineError(
-      `sources and sinks outside Kafka are not available in this build: ${(err as Error).message}`,
-    );
   }
 }
 

@@ -27,7 +27,16 @@ export default defineNode({
     { name: 'left', label: 'left' },
     { name: 'right', label: 'right' },
   ],
-  outputs: OUT,
+  outputs: [
+    ...OUT,
+    {
+      name: 'late',
+      label: 'late',
+      optional: true,
+      description:
+        'records that arrived after their join window closed; unconnected, they go to the topic <pipeline>.<node>.late',
+    },
+  ],
   ui: { label: 'Join streams', icon: 'link', color: '#db2777', primaryFields: ['type', 'within'] },
   semantics(config, ctx) {
     ctx.duration(config.within, 'within', { allowZero: true });

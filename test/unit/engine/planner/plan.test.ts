@@ -167,8 +167,8 @@ describe('planPipeline', () => {
       ['payments', 'right', 'join-orders-payments-match-repartition', 'user_id'],
     ]);
     expect(plan.changelogs).toEqual({ match: 'join-orders-payments-match-changelog' });
-    // A join has no late port: no late topic.
-    expect(plan.lateTopics).toEqual({});
+    // The join's late port is not connected: late records go to the pipeline's late topic for it.
+    expect(plan.lateTopics).toEqual({ match: 'join-orders-payments.match.late' });
   });
 
   it('a connected late port gets no late topic; a missing source topic is created and noted', () => {

@@ -5,6 +5,7 @@
  * decode throws a DecodeError, which the runtime turns into a dead letter.
  */
 import type { ConsumedRecord, ProduceRecord } from '../../kafka/client';
+import { parseDebeziumEvent } from '../io/cdc';
 import type { EngineRecord } from '../operators/types';
 
 export class DecodeError extends Error {
@@ -138,3 +139,26 @@ export function changelogKey(store: string, key: unknown): string {
 }
 
 export const WATERMARK_STORE = '__watermark';
+
+/**
+ * A record of a `source.cdc.mysql` change topic: the Debezium event parsed as the node's
+ * `output` asks, timed by the event's `ts_ms`. Undefined when the record carries no row change
+ * for this node: the empty message Debezium sends after a delete, or another table's event.
+ */
+export function decodeCdcRecord(
+  r: ConsumedRecord,
+  config: Record<string, unknown>,
+): EngineRecord | undefined {
+  const output = config['output'] === 'envelope' ? 'envelope' : 'row';
+  const change = parseDebeziumEvent(r.value, output, r.key ?? undefined);
+  if (change === null) return undefined;
+  const [db, table] = String(config['table']).split('.');
+  if (change.table && (change.table.db !== db || change.table.table !== table)) return undefined;
+  return {
+    key: change.key ?? null,
+    value: change.value,
+    timestamp: change.timestamp,
+    headers: headerText(r.headers),
+    source: { topic: r.topic, partition: r.partition, offset: Number(r.offset) },
+  };
+}

@@ -40,6 +40,7 @@ import type { PartitionTimeOptions } from '../time/watermark';
 import {
   WATERMARK_STORE,
   changelogKey,
+  decodeCdcRecord,
   decodeRepartition,
   decodeSourceRecord,
   encodeKey,
@@ -460,14 +461,17 @@ export class PipelineRun extends EventEmitter {
       } else {
         for (const nodeId of input.sourceIds) {
           const node = this.nodes.get(nodeId) as SpecNode;
-          let record: EngineRecord;
+          let record: EngineRecord | undefined;
           try {
-            record = decodeSourceRecord(r, node.config);
+            record =
+              node.kind === 'source.cdc.mysql'
+                ? decodeCdcRecord(r, node.config)
+                : decodeSourceRecord(r, node.config);
           } catch (err) {
             this.toDeadLetter(nodeId, rawAsRecord(r), err, r.value);
             continue;
           }
-          task.graph.deliver(nodeId, 'in', record);
+          if (record) task.graph.deliver(nodeId, 'in', record);
         }
       }
       task.graph.advance();

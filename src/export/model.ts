@@ -756,3 +756,28 @@ function debeziumConfig(
   }
   return out;
 }
+
+/** Which of the cluster's bootstrap strings clients use: IAM when enabled, else TLS, else plaintext. */
+export function bootstrapKind(cluster: ClusterModel): 'iam' | 'tls' | 'plaintext' {
+  if (cluster.kind !== 'provisioned' || !cluster.provisioned) return 'iam';
+  const p = cluster.provisioned;
+  if (p.authentication.iam) return 'iam';
+  return p.encryption.inTransit === 'PLAINTEXT' ? 'plaintext' : 'tls';
+}
+
+/** connect-distributed.properties text of a worker configuration. */
+export function propertiesText(w: WorkerConfigurationModel): string {
+  return w.properties.map(([k, v]) => `${k}=${v}\n`).join('');
+}
+
+/** The IAM policy document of a role. */
+export function policyDocument(r: RoleModel): { Version: '2012-10-17'; Statement: PolicyStatement[] } {
+  return { Version: '2012-10-17', Statement: r.statements };
+}
+
+export function trustPolicy(r: RoleModel): object {
+  return {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: r.service }, Action: 'sts:AssumeRole' }],
+  };
+}

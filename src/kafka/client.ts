@@ -191,7 +191,13 @@ export interface GroupDescription {
   state: string;
   protocolType: string;
   protocol: string;
-  members: { memberId: string; clientId: string; host: string }[];
+  members: {
+    memberId: string;
+    clientId: string;
+    host: string;
+    /** Partitions the group leader assigned to this member (consumer groups only). */
+    assignment: { topic: string; partitions: number[] }[];
+  }[];
 }
 
 export interface GroupOffset {
@@ -442,7 +448,12 @@ class KafkajsAdmin implements KafkaAdmin {
       state: g.state,
       protocolType: g.protocolType,
       protocol: g.protocol,
-      members: g.members.map((m) => ({ memberId: m.memberId, clientId: m.clientId, host: m.clientHost })),
+      members: g.members.map((m) => ({
+        memberId: m.memberId,
+        clientId: m.clientId,
+        host: m.clientHost,
+        assignment: decodeAssignment(g.protocolType, m.memberAssignment),
+      })),
     }));
   }
 
@@ -478,6 +489,19 @@ class KafkajsAdmin implements KafkaAdmin {
 
   async deleteGroups(groupIds: string[]): Promise<void> {
     await mapped(() => this.a.deleteGroups(groupIds));
+  }
+}
+
+/** A consumer member's assignment; empty for other protocols or bytes that do not decode. */
+function decodeAssignment(protocolType: string, bytes: Buffer): { topic: string; partitions: number[] }[] {
+  if (protocolType !== 'consumer' || bytes.length === 0) return [];
+  try {
+    const a = kafkajs.AssignerProtocol.MemberAssignment.decode(bytes);
+    return Object.entries(a?.assignment ?? {})
+      .map(([topic, partitions]) => ({ topic, partitions: [...partitions].sort((x, y) => x - y) }))
+      .sort((x, y) => x.topic.localeCompare(y.topic));
+  } catch {
+    return [];
   }
 }
 

@@ -1,0 +1,199 @@
+/**
+ * @module inspector/format
+ * How the topic tools show and store record bytes: UTF-8 text when the bytes are valid UTF-8,
+ * pretty JSON when that text parses, hex or base64 otherwise. Export files carry an explicit
+ * encoding next to every byte field, so a non-UTF-8 payload survives a round trip unchanged.
+ */
+import { isUtf8 } from 'node:buffer';
+import type { ConsumedRecord } from '../kafka/client';
+
+export type ByteEncoding = 'utf8' | 'base64';
+
+/** Bytes as a JSON-safe string with the encoding that restores them exactly. */
+export interface EncodedBytes {
+  data: string;
+  encoding: ByteEncoding;
+}
+
+export function encodeBytes(buf: Buffer): EncodedBytes {
+  // Buffer's UTF-8 decoder keeps a BOM and, for valid input, re-encodes to the same bytes.
+  return isUtf8(buf)
+    ? { data: buf.toString('utf8'), encoding: 'utf8' }
+    : { data: buf.toString('base64'), encoding: 'base64' };
+}
+
+export function decodeBytes(data: string, encoding: ByteEncoding): Buffer {
+  return Buffer.from(data, encoding);
+}
+
+/** How a record's key and value are shown to a person. */
+export type DisplayFormat = 'auto' | 'json' | 'text' | 'hex' | 'base64';
+
+export interface DisplayedRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  /** Epoch milliseconds. */
+  timestamp: number;
+  /** ISO-8601, UTC. */
+  time: string;
+  key: string | null;
+  value: string | null;
+  headers: Record<string, string | string[]>;
+}
+
+/** Shows bytes: pretty JSON (json/auto when they parse), text (valid UTF-8), else hex or base64. */
+export function showBytes(buf: Buffer | null, format: DisplayFormat): string | null {
+  if (buf === null) return null;
+  if (format === 'hex') return buf.toString('hex');
+  if (format === 'base64') return buf.toString('base64');
+  if (!isUtf8(buf)) return format === 'text' ? buf.toString('utf8') : `0x${buf.toString('hex')}`;
+  const text = buf.toString('utf8');
+  if (format === 'json' || format === 'auto') {
+    try {
+      return JSON.stringify(JSON.parse(text), null, format === 'json' ? 2 : undefined);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+export function displayRecord(r: ConsumedRecord, format: DisplayFormat = 'auto'): DisplayedRecord {
+  const headers: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(r.headers)) {
+    if (v === undefined) continue;
+    // Header values are usually short identifiers: text when possible, hex otherwise.
+    const hf: DisplayFormat = format === 'hex' || format === 'base64' ? format : 'text';
+    const one = (b: Buffer) =>
+      isUtf8(b) || hf !== 'text' ? (showBytes(b, hf) ?? '') : `0x${b.toString('hex')}`;
+    headers[k] = Array.isArray(v) ? v.map(one) : one(v);
+  }
+  const ts = Number(r.timestamp);
+  return {
+    topic: r.topic,
+    partition: r.partition,
+    offset: r.offset.toString(),
+    timestamp: ts,
+    time: Number.isFinite(ts) && ts >= 0 ? new Date(ts).toISOString() : String(ts),
+    key: showBytes(r.key, format === 'json' ? 'auto' : format),
+    value: showBytes(r.value, format),
+    headers,
+  };
+}
+
+/** A record as a person reads it on a terminal: a header line, then the value. */
+export function renderRecord(d: DisplayedRecord): string {
+  const hdrs = Object.entries(d.headers)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : v}`)
+    .join(' ');
+  const head = `${d.topic}[${d.partition}]@${d.offset} ${d.time} key=${d.key ?? '<null>'}${hdrs ? ` headers: ${hdrs}` : ''}`;
+  return `${head}\n${d.value ?? '<null>'}\n`;
+}
+
+// ---- the export line ----
+
+/** One line of an export file (JSONL). Offsets and timestamps are numbers (exact below 2^53). */
+export interface ExportLine {
+  topic: string;
+  partition: number;
+  offset: number;
+  timestamp: number;
+  key: string | null;
+  keyEncoding?: ByteEncoding;
+  value: string | null;
+  valueEncoding?: ByteEncoding;
+  /** In order; a header name may repeat. */
+  headers: { key: string; value: string; encoding: ByteEncoding }[];
+}
+
+export function toExportLine(r: ConsumedRecord): ExportLine {
+  const key = r.key === null ? null : encodeBytes(r.key);
+  const value = r.value === null ? null : encodeBytes(r.value);
+  const headers: ExportLine['headers'] = [];
+  for (const [k, v] of Object.entries(r.headers)) {
+    if (v === undefined) continue;
+    for (const b of Array.isArray(v) ? v : [v]) {
+      const e = encodeBytes(b);
+      headers.push({ key: k, value: e.data, encoding: e.encoding });
+    }
+  }
+  return {
+    topic: r.topic,
+    partition: r.partition,
+    offset: Number(r.offset),
+    timestamp: Number(r.timestamp),
+    key: key?.data ?? null,
+    ...(key ? { keyEncoding: key.encoding } : {}),
+    value: value?.data ?? null,
+    ...(value ? { valueEncoding: value.encoding } : {}),
+    headers,
+  };
+}
+
+/** A parsed export line: the bytes back, or an error naming what is wrong. */
+export interface ImportedRecord {
+  partition?: number;
+  timestamp?: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: [string, Buffer][];
+}
+
+const isEnc = (x: unknown): x is ByteEncoding => x === 'utf8' || x === 'base64';
+
+function bytesField(o: Record<string, unknown>, name: string): Buffer | null {
+  const v = o[name];
+  if (v === null || v === undefined) return null;
+  if (typeof v !== 'string') throw new Error(`"${name}" must be a string or null`);
+  const enc = o[`${name}Encoding`] ?? 'utf8';
+  if (!isEnc(enc)) throw new Error(`"${name}Encoding" must be "utf8" or "base64"`);
+  return decodeBytes(v, enc);
+}
+
+/**
+ * Parses an export line (also what `topics produce --file` reads). Only `value` is needed; a
+ * value that is not a string is written as its JSON text, so `{"value": {"n": 1}}` works.
+ */
+export function parseImportLine(text: string): ImportedRecord {
+  const o = JSON.parse(text) as unknown;
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new Error('not a JSON object');
+  const rec = o as Record<string, unknown>;
+  const value =
+    rec['value'] !== null && rec['value'] !== undefined && typeof rec['value'] !== 'string'
+      ? Buffer.from(JSON.stringify(rec['value']))
+      : bytesField(rec, 'value');
+  const key =
+    rec['key'] !== null && rec['key'] !== undefined && typeof rec['key'] !== 'string'
+      ? Buffer.from(JSON.stringify(rec['key']))
+      : bytesField(rec, 'key');
+  const headers: [string, Buffer][] = [];
+  const h = rec['headers'];
+  if (Array.isArray(h)) {
+    for (const x of h as unknown[]) {
+      const e = x as { key?: unknown; value?: unknown; encoding?: unknown };
+      if (typeof e.key !== 'string' || typeof e.value !== 'string')
+        throw new Error('each header needs a string "key" and "value"');
+      const enc = e.encoding ?? 'utf8';
+      if (!isEnc(enc)) throw new Error('a header "encoding" must be "utf8" or "base64"');
+      headers.push([e.key, decodeBytes(e.value, enc)]);
+    }
+  } else if (h !== undefined && h !== null) {
+    if (typeof h !== 'object') throw new Error('"headers" must be a list or an object');
+    for (const [k, v] of Object.entries(h)) {
+      if (typeof v !== 'string') throw new Error(`header "${k}" must be a string`);
+      headers.push([k, Buffer.from(v)]);
+    }
+  }
+  const out: ImportedRecord = { key, value, headers };
+  if (rec['partition'] !== undefined) {
+    if (!Number.isInteger(rec['partition']) || (rec['partition'] as number) < 0)
+      throw new Error('"partition" must be a whole number');
+    out.partition = rec['partition'] as number;
+  }
+  if (rec['timestamp'] !== undefined) {
+    if (!Number.isInteger(rec['timestamp'])) throw new Error('"timestamp" must be epoch milliseconds');
+    out.timestamp = rec['timestamp'] as number;
+  }
+  return out;
+}

@@ -1,0 +1,304 @@
+/**
+ * @module inspector/read
+ * Reads a topic from chosen positions, one partition or all, without committing anything: the
+ * engine behind tail, search and export. Each read uses a throwaway consumer group that is
+ * deleted afterwards; records a fetch delivers before the seeks apply are skipped by offset, so
+ * a record is never handed over twice.
+ */
+import { randomUUID } from 'node:crypto';
+import { parseExpression, compileExpression, type Evaluator } from '../expr/index';
+import type { ConsumedRecord, KafkaAdmin, KafkaClient, KafkaConsumer } from '../kafka/client';
+
+/** Where reading starts in each partition. */
+export type StartAt =
+  | { kind: 'earliest' }
+  | { kind: 'latest' }
+  /** An absolute offset, clamped to the partition's [log start, end]. */
+  | { kind: 'offset'; offset: bigint }
+  /** The last `count` records of each partition. */
+  | { kind: 'last'; count: bigint }
+  /** The first record at or after this time (epoch ms), by the broker's time index. */
+  | { kind: 'time'; ms: number };
+
+/** Where reading stops in each partition (exclusive). */
+export type StopAt =
+  /** The end of the log when the read starts: later records are not waited for. */
+  | { kind: 'end' }
+  | { kind: 'offset'; offset: bigint }
+  /** Records before this time (epoch ms); the broker's time index decides the offset. */
+  | { kind: 'time'; ms: number }
+  /** Never: follow the topic until cancelled. */
+  | { kind: 'never' };
+
+export interface PartitionRange {
+  partition: number;
+  /** First offset to read. */
+  from: bigint;
+  /** First offset not to read; null when following. */
+  to: bigint | null;
+}
+
+export interface ReadProgress {
+  /** Records read (before filtering). */
+  scanned: number;
+  /** Records that passed the filter. */
+  matched: number;
+  /** Records in the planned ranges (null when following). */
+  total: number | null;
+  partitions: { partition: number; position: bigint; to: bigint | null }[];
+}
+
+export interface ReadOptions {
+  topic: string;
+  /** Partitions to read; all by default. */
+  partitions?: number[];
+  from?: StartAt;
+  to?: StopAt;
+  /** Records that pass are handed to onRecord; an expression over the JSON value and _key, _timestamp... */
+  filter?: string;
+  /** Stop after this many records passed the filter. */
+  limit?: number;
+  signal?: AbortSignal;
+  /** Called with each batch of records that passed the filter, in offset order per partition. */
+  onRecords: (records: ConsumedRecord[]) => void | Promise<void>;
+  onProgress?: (p: ReadProgress) => void;
+  /** read_uncommitted by default: a debugging tool shows what is in the log. */
+  isolation?: 'read_committed' | 'read_uncommitted';
+}
+
+export interface ReadResult {
+  scanned: number;
+  matched: number;
+  /** Why the read ended. */
+  reason: 'end' | 'limit' | 'cancelled';
+  ranges: PartitionRange[];
+}
+
+const IDLE_END_MS = 5000;
+
+/** A filter expression that does not parse. */
+export class FilterError extends Error {
+  override name = 'FilterError';
+}
+
+/** Compiles a filter over a record: the value parsed as JSON (text or null otherwise), pseudo-fields from the record. */
+export function compileFilter(text: string): (r: ConsumedRecord) => boolean {
+  const parsed = parseExpression(text);
+  if (!parsed.ok) throw new FilterError(`filter: ${parsed.errors.map((e) => e.message).join('; ')}`);
+  const ev: Evaluator = compileExpression(parsed.ast);
+  return (r) => {
+    let value: unknown = null;
+    if (r.value !== null) {
+      const s = r.value.toString('utf8');
+      try {
+        value = JSON.parse(s);
+      } catch {
+        value = s;
+      }
+    }
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(r.headers))
+      if (v !== undefined) headers[k] = (Array.isArray(v) ? v[v.length - 1]! : v).toString('utf8');
+    return (
+      ev(value, {
+        key: r.key === null ? null : r.key.toString('utf8'),
+        timestamp: Number(r.timestamp),
+        topic: r.topic,
+        partition: r.partition,
+        offset: Number(r.offset),
+        headers,
+      }) === true
+    );
+  };
+}
+
+async function partitionsOf(admin: KafkaAdmin, topic: string) {
+  const offsets = await admin.topicOffsets(topic);
+  if (offsets.length === 0) throw new Error(`topic "${topic}" does not exist`);
+  return offsets;
+}
+
+/** Resolves the start and stop offsets of every partition to read. */
+export async function planRanges(
+  admin: KafkaAdmin,
+  topic: string,
+  from: StartAt,
+  to: StopAt,
+  partitions?: number[],
+): Promise<PartitionRange[]> {
+  const offsets = await partitionsOf(admin, topic);
+  const chosen = partitions ? offsets.filter((p) => partitions.includes(p.partition)) : offsets;
+  const missing = (partitions ?? []).filter((p) => !offsets.some((o) => o.partition === p));
+  if (missing.length > 0)
+    throw new Error(`topic "${topic}" has no partition ${missing.join(', ')} (it has ${offsets.length})`);
+  const byTime = async (ms: number) =>
+    new Map((await admin.offsetsForTime(topic, ms)).map((x) => [x.partition, x.offset]));
+  const startTimes = from.kind === 'time' ? await byTime(from.ms) : undefined;
+  const stopTimes = to.kind === 'time' ? await byTime(to.ms) : undefined;
+  const clamp = (x: bigint, low: bigint, high: bigint) => (x < low ? low : x > high ? high : x);
+  return chosen.map(({ partition, low, high }) => {
+    let start: bigint;
+    switch (from.kind) {
+      case 'earliest':
+        start = low;
+        break;
+      case 'latest':
+        start = high;
+        break;
+      case 'offset':
+        start = clamp(from.offset, low, high);
+        break;
+      case 'last':
+        start = clamp(high - from.count, low, high);
+        break;
+      case 'time': {
+        // No record at or after the time: the end of the log.
+        const o = startTimes!.get(partition) ?? -1n;
+        start = o < 0n ? high : clamp(o, low, high);
+        break;
+      }
+    }
+    let stop: bigint | null;
+    switch (to.kind) {
+      case 'end':
+        stop = high;
+        break;
+      case 'never':
+        stop = null;
+        break;
+      case 'offset':
+        stop = clamp(to.offset, low, high);
+        break;
+      case 'time': {
+        const o = stopTimes!.get(partition) ?? -1n;
+        stop = o < 0n ? high : clamp(o, low, high);
+        break;
+      }
+    }
+    return { partition, from: start, to: stop === null ? null : stop < start ? start : stop };
+  });
+}
+
+/**
+ * Reads the planned ranges. Resolves when every bounded partition reached its stop offset, the
+ * limit was met, or `signal` aborted; the consumer is closed in every case.
+ */
+export async function readTopic(client: KafkaClient, opts: ReadOptions): Promise<ReadResult> {
+  const admin = await client.admin();
+  const ranges = await planRanges(
+    admin,
+    opts.topic,
+    opts.from ?? { kind: 'earliest' },
+    opts.to ?? { kind: 'end' },
+    opts.partitions,
+  );
+  const filter = opts.filter ? compileFilter(opts.filter) : undefined;
+  const next = new Map(ranges.map((r) => [r.partition, r.from]));
+  const stopAt = new Map(ranges.map((r) => [r.partition, r.to]));
+  const open = new Set(ranges.filter((r) => r.to === null || r.from < r.to).map((r) => r.partition));
+  const total = ranges.some((r) => r.to === null)
+    ? null
+    : ranges.reduce((n, r) => n + Number((r.to ?? r.from) - r.from), 0);
+  let scanned = 0;
+  let matched = 0;
+  const progress = () =>
+    opts.onProgress?.({
+      scanned,
+      matched,
+      total,
+      partitions: ranges.map((r) => ({ partition: r.partition, position: next.get(r.partition)!, to: r.to })),
+    });
+  const result = (reason: ReadResult['reason']): ReadResult => ({ scanned, matched, reason, ranges });
+  if (opts.signal?.aborted) return result('cancelled');
+  if (open.size === 0) {
+    progress();
+    return result('end');
+  }
+
+  const groupId = `kflow-inspect-${randomUUID()}`;
+  let consumer: KafkaConsumer | undefined;
+  let reason: ReadResult['reason'] = 'end';
+  let finish!: () => void;
+  let fail!: (e: unknown) => void;
+  const done = new Promise<void>((resolve, reject) => {
+    finish = resolve;
+    fail = reject;
+  });
+  const onAbort = () => {
+    reason = 'cancelled';
+    finish();
+  };
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    consumer = await client.consumer({
+      groupId,
+      isolation: opts.isolation ?? 'read_uncommitted',
+      fromBeginning: true,
+      autoCommit: false,
+      maxWaitMs: 200,
+      // Large fetches: a scan is throughput-bound.
+      maxBytes: 50 << 20,
+    });
+    await consumer.subscribe([opts.topic]);
+    let finished = false;
+    let lastBatch = 0;
+    const c = consumer;
+    await c
+      .run(async (batch, ctl) => {
+        lastBatch = Date.now();
+        if (finished || !open.has(batch.partition)) return;
+        const p = batch.partition;
+        let pos = next.get(p)!;
+        const stop = stopAt.get(p) ?? null;
+        const passed: ConsumedRecord[] = [];
+        for (const r of batch.records) {
+          if (r.offset < pos) continue;
+          if (stop !== null && r.offset >= stop) break;
+          pos = r.offset + 1n;
+          scanned++;
+          if (filter && !filter(r)) continue;
+          passed.push(r);
+          matched++;
+          if (opts.limit !== undefined && matched >= opts.limit) {
+            reason = 'limit';
+            finished = true;
+            break;
+          }
+        }
+        next.set(p, pos);
+        if (passed.length > 0) await opts.onRecords(passed);
+        if (stop !== null && pos >= stop) {
+          open.delete(p);
+          c.pause(opts.topic, [p]);
+        }
+        progress();
+        if (finished || open.size === 0 || !ctl.isRunning()) {
+          finished = true;
+          finish();
+        }
+      })
+      .catch(fail);
+    // The group is new, so the member starts at the log start; move each partition to its range.
+    for (const r of ranges) {
+      if (open.has(r.partition)) c.seek(opts.topic, r.partition, r.from);
+    }
+    const all = (await admin.topicOffsets(opts.topic)).map((x) => x.partition);
+    const skip = all.filter((x) => !open.has(x));
+    if (skip.length > 0) c.pause(opts.topic, skip);
+    // kafkajs never hands over control records, so a range ending in a transaction marker would
+    // wait forever for its last offset: a bounded read that saw nothing for a while is complete.
+    const idle = setInterval(() => {
+      if (total !== null && lastBatch > 0 && Date.now() - lastBatch > IDLE_END_MS) finish();
+    }, 500);
+    try {
+      await done;
+    } finally {
+      clearInterval(idle);
+    }
+    return result(reason);
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+    await consumer?.close().catch(() => undefined);
+    await admin.deleteGroups([groupId]).catch(() => undefined);
+  }
+}

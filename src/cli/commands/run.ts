@@ -9,6 +9,7 @@ interface RunCliOptions {
   guarantee: 'at-least-once' | 'exactly-once';
   fromBeginning?: boolean;
   untilIdle?: number;
+  sessionTimeout?: number;
   metricsPort?: number;
   plan?: boolean;
   failFast?: boolean;
@@ -42,6 +43,11 @@ export function registerRun(program: Command): void {
     )
     .option('--from-beginning', "start from the earliest offsets, ignoring the group's committed ones")
     .option('--until-idle <seconds>', 'stop after this many seconds without input', positive('--until-idle'))
+    .option(
+      '--session-timeout <seconds>',
+      "the consumer group's session timeout: how long a restart after a crash waits (default 30)",
+      positive('--session-timeout'),
+    )
     .option(
       '--metrics-port <port>',
       'serve Prometheus metrics on http://127.0.0.1:PORT/metrics',
@@ -108,6 +114,7 @@ export function registerRun(program: Command): void {
           ...(opts.fromBeginning ? { fromBeginning: true } : {}),
           ...(opts.failFast ? { failFast: true } : {}),
           ...(opts.untilIdle !== undefined ? { untilIdleMs: opts.untilIdle * 1000 } : {}),
+          ...(opts.sessionTimeout !== undefined ? { sessionTimeoutMs: opts.sessionTimeout * 1000 } : {}),
           specDir: dirname(resolve(file)),
         });
         const progress = opts.quiet ? undefined : startProgress(run, opts.json ? 'json' : 'text');

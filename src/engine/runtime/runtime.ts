@@ -75,6 +75,11 @@ export interface RunOptions {
   tickMs?: number;
   /** Metrics events at most this often; 500 ms by default. */
   metricsIntervalMs?: number;
+  /**
+   * The group session timeout (kafkajs: 30 s by default). A restart after a crash waits until the
+   * dead instance's session expires before it is assigned partitions; shorter means faster recovery.
+   */
+  sessionTimeoutMs?: number;
   log?: IoLogger;
 }
 
@@ -227,6 +232,12 @@ export class PipelineRun extends EventEmitter {
         fromBeginning: !latestOnly,
         autoCommit: false,
         maxWaitMs: 100,
+        ...(this.opts.sessionTimeoutMs !== undefined
+          ? {
+              sessionTimeoutMs: this.opts.sessionTimeoutMs,
+              heartbeatIntervalMs: Math.max(100, Math.floor(this.opts.sessionTimeoutMs / 3)),
+            }
+          : {}),
         onRebalance: (assigned) => this.onAssigned(assigned),
       });
       await this.consumer.subscribe(inputTopics);

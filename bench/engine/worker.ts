@@ -1,0 +1,136 @@
+// One workload of the engine bench, in its own process so that its CPU and peak RSS are its own:
+//
+//   node --import tsx bench/engine/worker.ts '<json WorkerArgs>'
+//
+// Prints one line `RESULT {json}` when done. Every throughput workload times from its first
+// consumed batch to its last record handled (produced and acknowledged where it produces), so the
+// group join, which differs between clients, is left out of every figure alike.
+import { Kafka, logLevel } from 'kafkajs';
+import { connect, type KafkaClient } from '../../src/kafka/client';
+import { embeddedProfile } from '../../src/kafka/profile';
+import { PipelineRun } from '../../src/engine/runtime/runtime';
+import { statelessSpec, windowSpec } from './specs';
+
+export type WorkerMode =
+  'kafkajs-passthrough' | 'kafkajs-sum' | 'engine-stateless' | 'engine-window' | 'engine-serve';
+
+export interface WorkerArgs {
+  mode: WorkerMode;
+  bootstrap: string;
+  input: string;
+  output: string;
+  /** Input records to handle before stopping (throughput modes). */
+  count: number;
+  /** Pipeline and group names must be fresh per run. */
+  name: string;
+}
+
+export interface WorkerResult {
+  records: number;
+  bytes: number;
+  seconds: number;
+  extra?: Record<string, unknown>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The seam's client, with the time of the first batch any consumer of it receives. */
+function stampFirstBatch(client: KafkaClient): { client: KafkaClient; first: () => number } {
+  let first = 0;
+  const wrapped: KafkaClient = Object.create(client) as KafkaClient;
+  wrapped.consumer = async (opts) => {
+    const c = await client.consumer(opts);
+    const run = c.run.bind(c);
+    c.run = (handler) =>
+      run((batch, ctl) => {
+        if (first === 0 && batch.records.length > 0) first = performance.now();
+        return handler(batch, ctl);
+      });
+    return c;
+  };
+  return { client: wrapped, first: () => first };
+}
+
+async function kafkajsWorkload(a: WorkerArgs): Promise<WorkerResult> {
+  const kafka = new Kafka({ clientId: 'bench', brokers: [a.bootstrap], logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: a.name });
+  const producer = kafka.producer();
+  await Promise.all([consumer.connect(), producer.connect()]);
+  await consumer.subscribe({ topic: a.input, fromBeginning: true });
+  let first = 0;
+  let handled = 0;
+  let bytes = 0;
+  const sums = new Map<string, { total: number; events: number }>();
+  let finish!: () => void;
+  const done = new Promise<void>((r) => (finish = r));
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      if (first === 0 && batch.messages.length > 0) first = performance.now();
+      if (a.mode === 'kafkajs-passthrough') {
+        await producer.send({
+          topic: a.output,
+          messages: batch.messages.map((m) => ({ key: m.key, value: m.value })),
+        });
+      } else {
+        for (const m of batch.messages) {
+          const v = JSON.parse((m.value as Buffer).toString('utf8')) as { category: string; value: number };
+          const s = sums.get(v.category);
+          if (s) {
+            s.total += v.value;
+            s.events++;
+          } else sums.set(v.category, { total: v.value, events: 1 });
+        }
+      }
+      for (const m of batch.messages) bytes += m.value?.length ?? 0;
+      handled += batch.messages.length;
+      if (handled >= a.count) finish();
+    },
+  });
+  await done;
+  const seconds = (performance.now() - first) / 1000;
+  await Promise.all([consumer.disconnect(), producer.disconnect()]);
+  return { records: handled, bytes, seconds, extra: { keys: sums.size } };
+}
+
+async function engineWorkload(a: WorkerArgs): Promise<WorkerResult> {
+  const base = await connect(embeddedProfile(a.bootstrap));
+  const { client, first } = stampFirstBatch(base);
+  const spec =
+    a.mode === 'engine-window'
+      ? windowSpec(a.name, a.input, a.output)
+      : statelessSpec(a.name, a.input, a.output);
+  const run = new PipelineRun({ client, spec, fromBeginning: true });
+  await run.start();
+  if (a.mode === 'engine-serve') {
+    console.log('READY');
+    await new Promise<void>((r) => process.once('SIGTERM', () => r()));
+    await run.stop();
+    await base.close();
+    return { records: run.metrics.recordsIn, bytes: 0, seconds: 0 };
+  }
+  // The window reads every record twice: from the input, then from its repartition topic.
+  const inputsRead = a.mode === 'engine-window' ? 2 * a.count : a.count;
+  const finished = () =>
+    a.mode === 'engine-window' ? run.metrics.recordsIn >= inputsRead : run.metrics.recordsOut >= a.count;
+  while (!finished()) await sleep(2);
+  const seconds = (performance.now() - first()) / 1000;
+  const m = run.metrics;
+  await run.stop();
+  await run.done;
+  await base.close();
+  return {
+    records: a.count,
+    bytes: 0,
+    seconds,
+    extra: { recordsIn: m.recordsIn, recordsOut: m.recordsOut },
+  };
+}
+
+async function main() {
+  const a = JSON.parse(process.argv[2] ?? '{}') as WorkerArgs;
+  const r = a.mode.startsWith('kafkajs') ? await kafkajsWorkload(a) : await engineWorkload(a);
+  console.log(`RESULT ${JSON.stringify(r)}`);
+  process.exit(0);
+}
+
+await main();

@@ -10,6 +10,7 @@ import { registerDemo } from './commands/demo';
 import { registerSchema } from './commands/schema';
 import { registerBroker } from './commands/broker';
 import { registerRun } from './commands/run';
+import { registerExport } from './commands/export';
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerSchema(program);
   registerBroker(program);
   registerRun(program);
+  registerExport(program);
   return program;
 }
 

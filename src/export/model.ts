@@ -294,7 +294,7 @@ export function buildModel(spec: PipelineSpec, profile: DeploymentProfile): Depl
         : cluster.provisioned?.encryption.inTransit === 'TLS'
           ? 'TLS'
           : 'PLAINTEXT';
-  const kafkaArn = (kind: 'cluster' | 'topic' | 'group', rest?: string): string =>
+  const kafkaArn = (kind: 'cluster' | 'topic' | 'group' | 'transactional-id', rest?: string): string =>
     `arn:aws:kafka:${profile.region}:${profile.accountId}:${kind}/${cluster.name}/${cluster.uuid}${rest ? `/${rest}` : ''}`;
 
   if (connect) {
@@ -487,7 +487,13 @@ export function buildModel(spec: PipelineSpec, profile: DeploymentProfile): Depl
           Sid: 'Groups',
           Effect: 'Allow',
           Action: ['kafka-cluster:AlterGroup', 'kafka-cluster:DescribeGroup'],
-          Resource: [kafkaArn('group', `${spec.name}*`)],
+          Resource: [kafkaArn('group', engineGroup(spec))],
+        },
+        {
+          Sid: 'TransactionalIds',
+          Effect: 'Allow',
+          Action: ['kafka-cluster:AlterTransactionalId', 'kafka-cluster:DescribeTransactionalId'],
+          Resource: [kafkaArn('transactional-id', `${engineGroup(spec)}-*`)],
         },
       ],
       managedPolicyArns: [],
@@ -535,7 +541,7 @@ export function buildModel(spec: PipelineSpec, profile: DeploymentProfile): Depl
       for (const t of connectorReads.get(c.nodeId) ?? []) groups.push([`connect-${c.name}`, t]);
   if (engine)
     for (const n of engine.spec.nodes)
-      if (n.kind === 'source.topic') groups.push([`${spec.name}`, String(n.config['topic'])]);
+      if (n.kind === 'source.topic') groups.push([engineGroup(spec), String(n.config['topic'])]);
   for (const [group, topic] of groups) {
     const gid = pascal(`${group}-${topic}`);
     const dims: [string, string][] = [
@@ -615,6 +621,11 @@ export function buildModel(spec: PipelineSpec, profile: DeploymentProfile): Depl
     ...(engine ? { engine } : {}),
     alarms,
   };
+}
+
+/** The engine's consumer group (the planner's `kflow-<pipeline>`); transactional ids extend it. */
+function engineGroup(spec: PipelineSpec): string {
+  return `kflow-${spec.name}`;
 }
 
 function connectorName(prefix: string, n: SpecNode): string {

@@ -21,6 +21,8 @@ export interface PlanStep {
   command: string;
   /** The SDK input; byte fields (CreateConfiguration.ServerProperties) as UTF-8 text. */
   input: Record<string, unknown>;
+  /** `skip`: the resource may already exist (a topic other producers use); a conflict is not a failure. */
+  ifExists?: 'skip';
   /** `{{LogicalId.attr}}` values this step's response provides. */
   provides?: Record<string, string>;
 }
@@ -189,6 +191,7 @@ export function buildPlan(m: DeploymentModel): Plan {
     steps.push({
       service: 'kafka',
       command: 'CreateTopic',
+      ifExists: 'skip',
       input: {
         ClusterArn: c.arn,
         TopicName: t.name,

@@ -11,6 +11,8 @@ import { registerSchema } from './commands/schema';
 import { registerBroker } from './commands/broker';
 import { registerRun } from './commands/run';
 import { registerExport } from './commands/export';
+import { registerTopics } from './commands/topics';
+import { registerGroups } from './commands/groups';
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -36,6 +38,8 @@ export function buildProgram(): Command {
   registerBroker(program);
   registerRun(program);
   registerExport(program);
+  registerTopics(program);
+  registerGroups(program);
   return program;
 }
 

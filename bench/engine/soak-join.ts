@@ -3,15 +3,18 @@
 // `stateBytes` of the join node) and the process's RSS and heap. Both must stay flat: each side is
 // kept for within + grace of event time, so the state holds about rate × 12 s of records.
 //
-//   npx tsx bench/engine/soak-join.ts [--minutes 30] [--rate 200] [--keys 300]
+//   npx tsx bench/engine/soak-join.ts [--minutes 30] [--rate 200] [--keys 300] [--gc]
 //                                                          (npm run soak:join -- --minutes 10)
 //
+// --gc runs a full collection before each sample (heap MB is then the live heap).
 // The broker, the generator and the engine share this process (RSS counts all three; the broker
 // keeps its log on disk). test/integration/engine/soak-join.test.ts runs the same code for a minute.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { startBroker } from '../../src/broker/index';
 import { connect, type ProduceRecord } from '../../src/kafka/client';
 import { embeddedProfile } from '../../src/kafka/profile';
@@ -26,6 +29,11 @@ export interface SoakOptions {
   keys: number;
   sampleMs: number;
   partitions?: number;
+  /**
+   * Run a full garbage collection before each sample, so `heapUsedBytes` is the live heap: without
+   * it the heap climbs for a minute or more between major collections, which hides or fakes a leak.
+   */
+  forceGc?: boolean;
   log?: (line: string) => void;
 }
 
@@ -65,6 +73,7 @@ export async function soakJoin(o: SoakOptions): Promise<SoakResult> {
   let latest: MetricsBatch | undefined;
   run.on('metrics', (b: MetricsBatch) => (latest = b));
   const samples: SoakSample[] = [];
+  const gc = o.forceGc ? exposeGc() : undefined;
   let timer: NodeJS.Timeout | undefined;
   try {
     await run.start();
@@ -94,6 +103,7 @@ export async function soakJoin(o: SoakOptions): Promise<SoakResult> {
       if (now >= nextSample) {
         nextSample += o.sampleMs;
         const j = latest?.nodes['join'];
+        gc?.();
         const mem = process.memoryUsage();
         const s: SoakSample = {
           t: Math.round((now - start) / 1000),
@@ -127,6 +137,12 @@ export async function soakJoin(o: SoakOptions): Promise<SoakResult> {
   return { options, retentionMs: WITHIN_MS + GRACE_MS, samples };
 }
 
+function exposeGc(): () => void {
+  v8.setFlagsFromString('--expose-gc');
+  // A new context sees the flag; the current one was created without it.
+  return runInNewContext('gc') as () => void;
+}
+
 /** Upper bound on the join's state entries: twice the records of one retention period, plus slack. */
 export function stateEntriesBound(rate: number, retentionMs: number, slack = 500): number {
   return rate * (retentionMs / 1000) * 2 + slack;
@@ -143,9 +159,17 @@ async function main() {
   const minutes = arg('--minutes', 30);
   const rate = arg('--rate', 200);
   const keys = arg('--keys', 300);
+  const forceGc = argv.includes('--gc');
   const started = new Date();
   console.log(`join soak: ${minutes} min at ${rate} records/s over ${keys} users, within 10 s, grace 2 s`);
-  const r = await soakJoin({ durationMs: minutes * 60_000, rate, keys, sampleMs: 10_000, log: console.log });
+  const r = await soakJoin({
+    durationMs: minutes * 60_000,
+    rate,
+    keys,
+    sampleMs: 10_000,
+    forceGc,
+    log: console.log,
+  });
   const warm = r.samples.filter((s) => s.t * 1000 >= 2 * r.retentionMs);
   const max = (xs: number[]) => Math.max(...xs);
   const half = Math.floor(warm.length / 2);

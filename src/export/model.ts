@@ -647,7 +647,7 @@ function clusterModel(profile: DeploymentProfile, prefix: string): ClusterModel 
       arn: c.arn,
       bootstrapServers: c.bootstrapServers,
       uuid: ids?.uuid ?? '*',
-      brokerIds: [],
+      brokerIds: Array.from({ length: c.brokers ?? 0 }, (_, i) => i + 1),
     };
   }
   const base = {

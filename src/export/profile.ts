@@ -106,6 +106,12 @@ const existing = z
       .string()
       .regex(/^[A-Za-z0-9.-]+:\d+(,[A-Za-z0-9.-]+:\d+)*$/, { message: 'host:port[,host:port...]' }),
     authentication: authentication,
+    brokers: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .meta({ description: 'broker count, for the per-broker disk and CPU alarms' }),
   })
   .strict();
 

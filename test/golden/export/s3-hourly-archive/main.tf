@@ -292,3 +292,71 @@ resource "aws_cloudwatch_metric_alarm" "sum_lag_connect_s3_hourly_archive_stage_
   treat_missing_data  = "notBreaching"
   alarm_actions       = []
 }
+
+resource "aws_cloudwatch_metric_alarm" "disk_broker1" {
+  alarm_name          = "s3-hourly-archive-stage disk used broker 1"
+  namespace           = "AWS/Kafka"
+  metric_name         = "KafkaDataLogsDiskUsed"
+  dimensions          = {
+    "Cluster Name" = "shared-kafka"
+    "Broker ID"    = "1"
+  }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 85
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = []
+}
+
+resource "aws_cloudwatch_metric_alarm" "cpu_broker1" {
+  alarm_name          = "s3-hourly-archive-stage cpu user broker 1"
+  namespace           = "AWS/Kafka"
+  metric_name         = "CpuUser"
+  dimensions          = {
+    "Cluster Name" = "shared-kafka"
+    "Broker ID"    = "1"
+  }
+  statistic           = "Average"
+  period              = 300
+  evaluation_periods  = 3
+  threshold           = 60
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = []
+}
+
+resource "aws_cloudwatch_metric_alarm" "disk_broker2" {
+  alarm_name          = "s3-hourly-archive-stage disk used broker 2"
+  namespace           = "AWS/Kafka"
+  metric_name         = "KafkaDataLogsDiskUsed"
+  dimensions          = {
+    "Cluster Name" = "shared-kafka"
+    "Broker ID"    = "2"
+  }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 85
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = []
+}
+
+resource "aws_cloudwatch_metric_alarm" "cpu_broker2" {
+  alarm_name          = "s3-hourly-archive-stage cpu user broker 2"
+  namespace           = "AWS/Kafka"
+  metric_name         = "CpuUser"
+  dimensions          = {
+    "Cluster Name" = "shared-kafka"
+    "Broker ID"    = "2"
+  }
+  statistic           = "Average"
+  period              = 300
+  evaluation_periods  = 3
+  threshold           = 60
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = []
+}

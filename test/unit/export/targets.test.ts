@@ -94,7 +94,7 @@ describe('kflow export', () => {
     expect(r.status).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['engine-pipeline.json', 'main.tf']);
     expect(readFileSync(join(out, 'main.tf'), 'utf8')).toBe(
-      readFileSync(join(root, 'test/golden/export/mysql-cdc/main.tf'), 'utf8'),
+      readFileSync(join(root, 'test/golden/export/mysql-cdc/main.tf.golden'), 'utf8'),
     );
   });
 

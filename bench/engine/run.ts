@@ -161,9 +161,18 @@ async function main() {
         records: r.records,
         seconds: r.seconds,
         recordsPerSec: r.records / r.seconds,
-        mbPerSec: inputBytes / MB / r.seconds,
+        mbPerSec: ((inputBytes / N) * r.records) / MB / r.seconds,
         peakRssBytes: child.peakRss(),
-        ...(note ? { note } : {}),
+        ...(note || r.records < N
+          ? {
+              note: [
+                note,
+                r.records < N ? `stopped after ${r.records} of ${N} records: ${JSON.stringify(r.extra)}` : '',
+              ]
+                .filter(Boolean)
+                .join('; '),
+            }
+          : {}),
       };
       rows.push(row);
       log(

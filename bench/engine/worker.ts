@@ -112,17 +112,39 @@ async function engineWorkload(a: WorkerArgs): Promise<WorkerResult> {
   const inputsRead = a.mode === 'engine-window' ? 2 * a.count : a.count;
   const finished = () =>
     a.mode === 'engine-window' ? run.metrics.recordsIn >= inputsRead : run.metrics.recordsOut >= a.count;
-  while (!finished()) await sleep(2);
-  const seconds = (performance.now() - first()) / 1000;
+  // A run that fails, or stops making progress for 30 s, ends the workload with what it did.
+  let failed: unknown;
+  run.done.catch((e: unknown) => (failed = e));
+  let last = -1;
+  let lastChange = performance.now();
+  let stalled = false;
+  while (!finished() && failed === undefined) {
+    await sleep(2);
+    const now = run.metrics.recordsIn + run.metrics.recordsOut;
+    if (now !== last) [last, lastChange] = [now, performance.now()];
+    else if (performance.now() - lastChange > 30_000) {
+      stalled = true;
+      break;
+    }
+  }
+  const seconds = ((stalled ? lastChange : performance.now()) - first()) / 1000;
+  if (failed !== undefined || stalled)
+    console.error(`${a.mode}: ${stalled ? 'no progress for 30 s' : String(failed)}`, run.metrics.latest);
   const m = run.metrics;
   await run.stop();
   await run.done;
   await base.close();
+  const done = a.mode === 'engine-window' ? Math.floor(m.recordsIn / 2) : m.recordsOut;
   return {
-    records: a.count,
+    records: Math.min(a.count, done),
     bytes: 0,
     seconds,
-    extra: { recordsIn: m.recordsIn, recordsOut: m.recordsOut },
+    extra: {
+      recordsIn: m.recordsIn,
+      recordsOut: m.recordsOut,
+      stalled,
+      failed: failed === undefined ? undefined : String(failed),
+    },
   };
 }
 

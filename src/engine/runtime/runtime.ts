@@ -133,6 +133,7 @@ export class PipelineRun extends EventEmitter {
   private chain: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private lastInput = Date.now();
+  private everAssigned = false;
   private stopping = false;
   private fatal: unknown;
   private resolveDone!: (e?: unknown) => void;
@@ -299,6 +300,9 @@ export class PipelineRun extends EventEmitter {
 
   private onAssigned(assigned: { topic: string; partitions: number[] }[]): void {
     this.assigned = new Set(assigned.flatMap((a) => a.partitions.map((p) => `${a.topic}/${p}`)));
+    // Waiting to join the group (a crashed instance's session must expire first) is not idleness.
+    this.lastInput = Date.now();
+    this.everAssigned = true;
     // A task whose inputs went elsewhere is dropped: another instance owns its state now, and
     // getting it back later means restoring afresh from the changelog.
     for (const [id, t] of this.tasks) {
@@ -505,7 +509,8 @@ export class PipelineRun extends EventEmitter {
     await this.flush(undefined);
     this.emitMetrics(false);
     const idle = this.opts.untilIdleMs;
-    if (idle !== undefined && Date.now() - this.lastInput >= idle) void this.stop();
+    const waitingForGroup = this.consumer !== undefined && !this.everAssigned;
+    if (idle !== undefined && !waitingForGroup && Date.now() - this.lastInput >= idle) void this.stop();
   }
 
   // ---- output ----

@@ -131,3 +131,23 @@ describe('kflow export', () => {
     expect(r.stderr).toContain('--target must be one of plan, cloudformation, terraform');
   });
 });
+
+describe('references and literal ${ in one value', () => {
+  it('CloudFormation writes Fn::Sub with ${! and Terraform writes $${', () => {
+    const m = checkExport(
+      load('resources/examples/mysql-cdc.json'),
+      load('resources/profiles/production-provisioned.json'),
+    ).model!;
+    m.connectors[0]!.config['x.mixed'] = '{{Cluster.bootstrap}};${secretManager:a:b}';
+    const cfn = buildCloudFormation(m) as {
+      Resources: Record<string, { Properties: { ConnectorConfiguration: Record<string, unknown> } }>;
+    };
+    const cc = cfn.Resources['ConnectorOrdersCdc']!.Properties.ConnectorConfiguration;
+    expect(cc['x.mixed']).toEqual({ 'Fn::Sub': '${BootstrapServers};${!secretManager:a:b}' });
+    // Alone, a Secrets Manager reference is a plain string: no Fn::Sub, no escaping.
+    expect(cc['database.password']).toBe('${secretManager:production-db:password}');
+    const tf = renderTerraform(m);
+    expect(tf).toContain('"${aws_msk_cluster.cluster.bootstrap_brokers_sasl_iam};$${secretManager:a:b}"');
+    expect(tf).toContain('"$${secretManager:production-db:password}"');
+  });
+});

@@ -21,7 +21,7 @@ function recorder(sink: Recorded[]) {
   return {
     handle: async (request: { method: string; path: string; body?: unknown }) => {
       const raw = request.body as string | Uint8Array | undefined;
-      const text = raw === undefined ? '' : typeof raw === 'string' ? raw : Buffer.from(raw).toString('utf8');
+      const text = raw === undefined ? '' : typeof raw === 'string' ? raw : new TextDecoder().decode(raw);
       sink.push({
         method: request.method,
         path: decodeURIComponent(request.path),

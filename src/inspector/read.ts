@@ -74,7 +74,8 @@ export interface ReadResult {
   ranges: PartitionRange[];
 }
 
-const IDLE_END_MS = 5000;
+// Long enough that a loaded machine's slow fetches are not taken for the end of a range.
+const IDLE_END_MS = 30_000;
 
 /** A filter expression that does not parse. */
 export class FilterError extends Error {
@@ -267,6 +268,7 @@ export async function readTopic(client: KafkaClient, opts: ReadOptions): Promise
         }
         next.set(p, pos);
         if (passed.length > 0) await opts.onRecords(passed);
+        lastBatch = Date.now();
         if (stop !== null && pos >= stop) {
           open.delete(p);
           c.pause(opts.topic, [p]);

@@ -187,7 +187,7 @@ async function main() {
   const file = path.join(
     import.meta.dirname,
     '../results',
-    `engine-soak-join-${started.toISOString().slice(0, 10)}-${minutes}min.json`,
+    `engine-soak-join-${started.toISOString().slice(0, 10)}-${minutes}min${forceGc ? '-gc' : ''}.json`,
   );
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify({ started: started.toISOString(), ...r, summary }, null, 2) + '\n');

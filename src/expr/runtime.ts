@@ -53,7 +53,8 @@ export function likeToRegExp(pattern: string): RegExp {
 }
 
 function escapeRegExp(c: string): string {
-  return c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+  // Only characters special outside a class: with the u flag, escaping - or / is a syntax error.
+  return c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Stable identity for count_distinct: the type prefix keeps 1 and '1' apart. */

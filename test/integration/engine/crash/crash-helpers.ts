@@ -14,6 +14,10 @@ import {
 import { embeddedProfile } from '../../../../src/kafka/profile';
 import { readToEnd } from '../../../../src/engine/runtime/restore';
 import { startChildBroker, type ChildBroker } from '../../../support/child-broker';
+// Deterministic PRNG (mulberry32), so a failing seed can be replayed.
+import { seededRandom as rng } from '../../../../src/engine/io/prng';
+
+export { rng };
 
 const ROOT = join(import.meta.dirname, '../../../..');
 
@@ -28,18 +32,6 @@ export interface InputRecord {
   category: string;
   value: number;
   ts: number;
-}
-
-/** Deterministic PRNG (mulberry32), so a failing seed can be replayed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

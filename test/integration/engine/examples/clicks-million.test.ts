@@ -5,6 +5,7 @@
 // events the reference finds late.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { example, readTopic, startEnv, startRun, waitForCount, type Env } from '../runtime/helpers';
+import { seededRandom as rng } from '../../../../src/engine/io/prng';
 
 // The 1,000,000 is KFLOW_TEST_EVENTS=1000000; CI runs 100,000 (about half a minute on
 // a loaded 2-core machine), since 1,000,000 did not finish within 10 minutes there.
@@ -24,18 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.close();
 });
-
-/** mulberry32: a small seeded generator, so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Input {
   time: Float64Array;

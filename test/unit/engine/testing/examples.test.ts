@@ -3,6 +3,7 @@ import { TestDriver } from '../../../../src/engine/testing/driver';
 import clicks from '../../../../resources/examples/clicks-per-category.json';
 import orders from '../../../../resources/examples/join-orders-payments.json';
 import { m, s } from '../helpers';
+import { seededRandom as rng } from '../../../../src/engine/io/prng';
 
 const EXAMPLES: Record<string, unknown> = {
   'clicks-per-category.json': clicks,
@@ -105,18 +106,6 @@ describe('join-orders-payments.json (left join within 10m, grace 1m)', () => {
     ]);
   });
 });
-
-/** Deterministic PRNG (mulberry32), so the generated stream is the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('brute force: 100,000 events through a 5-minute tumbling window', () => {
   it('per-window totals equal a reference; late records appear on the late output', () => {

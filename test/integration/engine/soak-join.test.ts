@@ -22,6 +22,7 @@ describe('stream-stream join soak', () => {
       rate: RATE,
       keys: 300,
       sampleMs: 5000,
+      forceGc: true,
     });
     const warm = r.samples.filter((s) => s.t >= WARMUP_S);
     const first = warm.filter((s) => s.t < WARMUP_S + MEASURE_S / 2);

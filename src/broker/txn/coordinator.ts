@@ -335,24 +335,7 @@ export class TransactionCoordinator {
     producerEpoch: number,
     groupId: string,
   ): void {
-    const txn = this.txns.get(transactionalId);
-    if (!txn || txn.producerId !== producerId) {
-      throw new TxnError(
-        ErrorCode.INVALID_PRODUCER_ID_MAPPING,
-        `producer ${producerId} does not own the transactional id`,
-        {
-          transactionalId,
-          producerId,
-        },
-      );
-    }
-    if (txn.producerEpoch !== producerEpoch) {
-      throw new TxnError(
-        ErrorCode.INVALID_PRODUCER_EPOCH,
-        `producer epoch ${producerEpoch} is not the current one`,
-        this.ctx(txn),
-      );
-    }
+    const txn = this.owned(transactionalId, producerId, producerEpoch, ErrorCode.INVALID_PRODUCER_EPOCH);
     if (txn.state !== 'Ongoing' || !txn.groups.includes(groupId)) {
       throw new TxnError(
         ErrorCode.INVALID_TXN_STATE,
@@ -371,24 +354,7 @@ export class TransactionCoordinator {
     producerEpoch: number,
     commit: boolean,
   ): Promise<void> {
-    const txn = this.txns.get(transactionalId);
-    if (!txn || txn.producerId !== producerId) {
-      throw new TxnError(
-        ErrorCode.INVALID_PRODUCER_ID_MAPPING,
-        `producer ${producerId} does not own the transactional id`,
-        {
-          transactionalId,
-          producerId,
-        },
-      );
-    }
-    if (txn.producerEpoch !== producerEpoch) {
-      throw new TxnError(
-        ErrorCode.PRODUCER_FENCED,
-        `producer epoch ${producerEpoch} has been replaced`,
-        this.ctx(txn),
-      );
-    }
+    const txn = this.owned(transactionalId, producerId, producerEpoch, ErrorCode.PRODUCER_FENCED);
     const wanted = commit ? 'Commit' : 'Abort';
     switch (txn.state) {
       case 'Ongoing':
@@ -483,25 +449,34 @@ export class TransactionCoordinator {
 
   // ---- internals ---------------------------------------------------------------------------------
 
-  private checkAdd(transactionalId: string, producerId: number, producerEpoch: number): StoredTxn {
+  /**
+   * The transaction of `transactionalId` when `producerId` owns it at `producerEpoch`; a stale
+   * epoch is reported with `staleEpoch` (PRODUCER_FENCED, or INVALID_PRODUCER_EPOCH where Kafka
+   * uses it).
+   */
+  private owned(
+    transactionalId: string,
+    producerId: number,
+    producerEpoch: number,
+    staleEpoch: typeof ErrorCode.PRODUCER_FENCED | typeof ErrorCode.INVALID_PRODUCER_EPOCH,
+  ): StoredTxn {
     const txn = this.txns.get(transactionalId);
     if (!txn || txn.producerId !== producerId) {
       throw new TxnError(
         ErrorCode.INVALID_PRODUCER_ID_MAPPING,
         `producer ${producerId} does not own the transactional id`,
-        {
-          transactionalId,
-          producerId,
-        },
+        { transactionalId, producerId },
       );
     }
     if (txn.producerEpoch !== producerEpoch) {
-      throw new TxnError(
-        ErrorCode.PRODUCER_FENCED,
-        `producer epoch ${producerEpoch} has been replaced`,
-        this.ctx(txn),
-      );
+      const why = staleEpoch === ErrorCode.PRODUCER_FENCED ? 'has been replaced' : 'is not the current one';
+      throw new TxnError(staleEpoch, `producer epoch ${producerEpoch} ${why}`, this.ctx(txn));
     }
+    return txn;
+  }
+
+  private checkAdd(transactionalId: string, producerId: number, producerEpoch: number): StoredTxn {
+    const txn = this.owned(transactionalId, producerId, producerEpoch, ErrorCode.PRODUCER_FENCED);
     if (txn.state === 'PrepareCommit' || txn.state === 'PrepareAbort') {
       throw new TxnError(
         ErrorCode.CONCURRENT_TRANSACTIONS,

@@ -50,7 +50,7 @@ export default tseslint.config(
                 '**/main/**',
                 '**/server/**',
               ],
-              message: 'the renderer may import only spec, nodes, expr and shared modules',
+              message: 'the renderer may import only spec, nodes, expr and api (the common layer)',
             },
           ],
         },
@@ -58,8 +58,8 @@ export default tseslint.config(
     },
   },
   {
-    // spec, nodes and expr are the common layer, loaded by the renderer too.
-    files: ['src/spec/**/*.ts', 'src/nodes/**/*.ts', 'src/expr/**/*.ts'],
+    // spec, nodes, expr and api (the UI-backend contract) are the common layer, loaded by the renderer too.
+    files: ['src/spec/**/*.ts', 'src/nodes/**/*.ts', 'src/expr/**/*.ts', 'src/api/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -1,0 +1,335 @@
+/**
+ * @module api
+ * The one typed API between the UI and the backend. The renderer calls it through a
+ * transport (Electron IPC via the preload bridge, or HTTP + WebSocket in `kflow web`); the
+ * backend (`src/server/`) implements it once for both. Everything here is JSON-safe: no
+ * bigint (offsets travel as decimal strings), no Buffer, no class instances.
+ *
+ * This module is part of the common layer: types and pure helpers only, no `node:*` import.
+ */
+import type { PipelineSpec, Problem } from '../spec/types';
+
+// ─── Pipelines ──────────────────────────────────────────────────────────────
+
+/** A spec as the editor holds it: the file it came from (null when unsaved), its text and what validation said. */
+export interface SpecDocument {
+  path: string | null;
+  text: string;
+  /** The parsed (and migrated) spec, or null when the text is not a spec at all. */
+  spec: PipelineSpec | null;
+  problems: Problem[];
+}
+
+export interface ExampleInfo {
+  /** File name without `.json`, e.g. `clickstream-ingest`. */
+  id: string;
+  name: string;
+  description: string;
+  nodeCount: number;
+}
+
+export interface RecentFile {
+  path: string;
+  name: string;
+  openedAt: number;
+}
+
+export interface PipelinesApi {
+  /** An empty spec with a fresh name. */
+  create(name?: string): Promise<SpecDocument>;
+  /** Reads a spec file (migrating old formats) and validates it. */
+  open(path: string): Promise<SpecDocument>;
+  /** Writes the spec, pretty-printed, and returns what was written. Refuses specs that embed secrets. */
+  save(path: string, spec: PipelineSpec): Promise<SpecDocument>;
+  /** The full three-layer validation, as `kflow validate` does it. */
+  validate(specOrText: PipelineSpec | string): Promise<SpecDocument>;
+  examples(): Promise<ExampleInfo[]>;
+  openExample(id: string): Promise<SpecDocument>;
+  recent(): Promise<RecentFile[]>;
+}
+
+// ─── Connections ────────────────────────────────────────────────────────────
+
+/** A connection as the UI lists it; never carries a secret. */
+export interface ConnectionInfo {
+  /** `embedded` is the built-in broker the backend starts on demand. */
+  name: string;
+  kind: 'embedded' | 'profile';
+  bootstrap: string[];
+  /** `none`, `tls`, `mtls`, `sasl-plain`, `sasl-scram-sha-512`, `aws-iam`. */
+  auth: string;
+  /** Names of secrets the profile refers to and whether each one is set. */
+  secrets: { name: string; set: boolean }[];
+}
+
+export interface ConnectionsApi {
+  list(): Promise<ConnectionInfo[]>;
+  /** Saves a profile (the connection-profile JSON shape); secrets go to the OS keychain, never into the file. */
+  save(profile: unknown, secrets?: Record<string, string>): Promise<ConnectionInfo>;
+  remove(name: string): Promise<void>;
+  /** Connects and lists topics; resolves with the broker count or rejects with a typed, readable error. */
+  test(name: string): Promise<{ brokers: number; topics: number; ms: number }>;
+}
+
+// ─── Runs ───────────────────────────────────────────────────────────────────
+
+export type Guarantee = 'at-least-once' | 'exactly-once';
+export type RunState = 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
+
+export interface RunStartRequest {
+  spec: PipelineSpec;
+  /** A connection name from `connections.list()`; `embedded` by default. */
+  connection?: string;
+  guarantee?: Guarantee;
+  fromBeginning?: boolean;
+}
+
+export interface RunInfo {
+  runId: string;
+  pipeline: string;
+  connection: string;
+  state: RunState;
+  startedAt: number;
+  stoppedAt?: number;
+  /** Why the run failed (state `failed`). */
+  error?: string;
+  /** Topics the run created or uses, from the plan (internal ones marked). */
+  topics: { name: string; partitions: number; internal: boolean }[];
+}
+
+/** `${from}->${to}` with both ends fully qualified (`node.port`), as in `edgeKey()`. */
+export type EdgeKey = string;
+
+export interface NodeStats {
+  in: number;
+  out: number;
+  /** Records in per second over the last interval. */
+  rate: number;
+  late: number;
+  errors: number;
+  stateEntries: number;
+  stateBytes: number;
+}
+
+export interface EdgeStats {
+  count: number;
+  rate: number;
+}
+
+/** A record as the UI shows it: key and value decoded for display (JSON where they parse). */
+export interface SampleRecord {
+  key: string | null;
+  value: unknown;
+  timestamp: number;
+  headers?: Record<string, string>;
+}
+
+/** One metrics batch of a run; the backend pushes these at most a few times per second. */
+export interface RunMetricsView {
+  runId: string;
+  at: number;
+  nodes: Record<string, NodeStats>;
+  edges: Record<EdgeKey, EdgeStats>;
+  /** The newest records that crossed each edge (bounded per edge). */
+  samples: Record<EdgeKey, SampleRecord[]>;
+  /** Consumer lag summed over the source partitions. */
+  lag: number;
+  recordsIn: number;
+  recordsOut: number;
+  inRate: number;
+  outRate: number;
+  deadLetters: number;
+  late: number;
+  /** Topic names where dead letters and late records go, for links to the topic views. */
+  deadLetterTopic?: string;
+  lateTopics?: string[];
+}
+
+export interface RunLogLine {
+  runId: string;
+  at: number;
+  level: 'info' | 'warn' | 'error';
+  message: string;
+}
+
+export interface RunsApi {
+  start(req: RunStartRequest): Promise<RunInfo>;
+  stop(runId: string): Promise<RunInfo>;
+  list(): Promise<RunInfo[]>;
+  /** The latest metrics and the recent log of a run (for a view opened mid-run). */
+  snapshot(runId: string): Promise<{ run: RunInfo; metrics: RunMetricsView | null; log: RunLogLine[] }>;
+}
+
+// ─── Topics (the topic tools) ───────────────────────────────────────────────
+
+export interface TopicListItem {
+  name: string;
+  partitions: number;
+  /** Decimal string (offsets are 64-bit). */
+  records: string;
+}
+
+export interface TopicPartitionView {
+  partition: number;
+  leader: number;
+  replicas: number[];
+  isr: number[];
+  low: string;
+  high: string;
+}
+
+export interface TopicView {
+  name: string;
+  partitions: TopicPartitionView[];
+  config: Record<string, string>;
+}
+
+export type ReadFrom =
+  | { kind: 'earliest' }
+  | { kind: 'latest' }
+  | { kind: 'offset'; offset: string }
+  | { kind: 'last'; count: number }
+  | { kind: 'time'; ms: number };
+
+export interface ReadRequest {
+  connection?: string;
+  topic: string;
+  partitions?: number[];
+  from?: ReadFrom;
+  /** An expression over the record (as `kflow topics search --filter`). */
+  filter?: string;
+  /** At most this many records; the backend caps it. */
+  limit?: number;
+}
+
+export interface TopicRecordView {
+  partition: number;
+  offset: string;
+  timestamp: number;
+  key: string | null;
+  value: string | null;
+  /** How value was rendered: `json`, `text`, `base64`. */
+  format: string;
+  headers: Record<string, string>;
+}
+
+export interface GroupView {
+  groupId: string;
+  state: string;
+  members: number;
+  /** Total lag over its partitions. */
+  lag: number;
+  partitions: { topic: string; partition: number; committed: string; high: string; lag: number }[];
+}
+
+export interface TopicsApi {
+  list(connection?: string): Promise<TopicListItem[]>;
+  describe(topic: string, connection?: string): Promise<TopicView>;
+  read(req: ReadRequest): Promise<{ records: TopicRecordView[]; scanned: number; reason: string }>;
+  produce(req: {
+    connection?: string;
+    topic: string;
+    key?: string | null;
+    value: string | null;
+    headers?: Record<string, string>;
+    partition?: number;
+  }): Promise<{ partition: number; offset: string }>;
+  groups(connection?: string): Promise<GroupView[]>;
+}
+
+// ─── Export ─────────────────────────────────────────────────────────────────
+
+export interface ExportRequest {
+  spec: PipelineSpec;
+  /** The deployment profile (JSON shape of `kflow export --profile`). */
+  profile: unknown;
+  target: 'plan' | 'cloudformation' | 'terraform';
+}
+
+export type ExportResponse =
+  { ok: true; files: Record<string, string> } | { ok: false; problems: { path: string; message: string }[] };
+
+export interface ExportApi {
+  targets(): Promise<{ id: ExportRequest['target']; label: string; file: string }[]>;
+  render(req: ExportRequest): Promise<ExportResponse>;
+}
+
+// ─── The whole API and its events ───────────────────────────────────────────
+
+export interface KflowApi {
+  pipelines: PipelinesApi;
+  connections: ConnectionsApi;
+  runs: RunsApi;
+  topics: TopicsApi;
+  export: ExportApi;
+}
+
+/** What the backend pushes without being asked. */
+export type ServerEvent =
+  | { type: 'run.state'; run: RunInfo }
+  | { type: 'run.metrics'; metrics: RunMetricsView }
+  | { type: 'run.log'; line: RunLogLine };
+
+/** `pipelines.open`, `runs.start`, …: every method the transports may call, and nothing else. */
+export const API_METHODS = [
+  'pipelines.create',
+  'pipelines.open',
+  'pipelines.save',
+  'pipelines.validate',
+  'pipelines.examples',
+  'pipelines.openExample',
+  'pipelines.recent',
+  'connections.list',
+  'connections.save',
+  'connections.remove',
+  'connections.test',
+  'runs.start',
+  'runs.stop',
+  'runs.list',
+  'runs.snapshot',
+  'topics.list',
+  'topics.describe',
+  'topics.read',
+  'topics.produce',
+  'topics.groups',
+  'export.targets',
+  'export.render',
+] as const satisfies readonly `${keyof KflowApi}.${string}`[];
+
+export type ApiMethod = (typeof API_METHODS)[number];
+
+/** A failed call as it crosses a transport: a code the UI can branch on and a readable message. */
+export interface ApiErrorBody {
+  code: 'not-found' | 'invalid' | 'connection' | 'conflict' | 'internal';
+  message: string;
+  /** Validation problems, when the error is about a spec. */
+  problems?: Problem[];
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: ApiErrorBody['code'],
+    message: string,
+    readonly problems?: Problem[],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** The wire envelope of a call (HTTP body, IPC argument). */
+export interface ApiRequest {
+  method: ApiMethod;
+  params: unknown[];
+}
+
+export type ApiResponse = { ok: true; result: unknown } | { ok: false; error: ApiErrorBody };
+
+/** A spec edge end, fully qualified: `a` → `a.out` (from) or `a.in` (to). */
+export function qualifyEnd(end: string, side: 'from' | 'to'): string {
+  return end.includes('.') ? end : `${end}.${side === 'from' ? 'out' : 'in'}`;
+}
+
+export function edgeKey(edge: { from: string; to: string }): EdgeKey {
+  return `${qualifyEnd(edge.from, 'from')}->${qualifyEnd(edge.to, 'to')}`;
+}

@@ -333,3 +333,13 @@ export function qualifyEnd(end: string, side: 'from' | 'to'): string {
 export function edgeKey(edge: { from: string; to: string }): EdgeKey {
   return `${qualifyEnd(edge.from, 'from')}->${qualifyEnd(edge.to, 'to')}`;
 }
+
+/**
+ * What a transport gives the renderer: the API and a subscription to pushed events. The
+ * renderer's `src/renderer/src/api/` builds one over the preload bridge or over HTTP + WebSocket.
+ */
+export interface ApiClient {
+  api: KflowApi;
+  /** Calls `listener` for every pushed event until the returned function is called. */
+  subscribe(listener: (event: ServerEvent) => void): () => void;
+}

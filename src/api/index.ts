@@ -235,6 +235,33 @@ export interface TopicsApi {
     partition?: number;
   }): Promise<{ partition: number; offset: string }>;
   groups(connection?: string): Promise<GroupView[]>;
+  /**
+   * Moves a group's committed offsets (the group must be empty). With `dryRun` nothing changes and
+   * the steps say what would; without it, the steps say what was done.
+   */
+  resetOffsets(req: ResetOffsetsRequest): Promise<ResetStepView[]>;
+  /** Follows a topic: records arrive as `topic.records` events until `tailStop`. */
+  tailStart(req: Omit<ReadRequest, 'limit'>): Promise<{ tailId: string }>;
+  tailStop(tailId: string): Promise<void>;
+}
+
+export interface ResetOffsetsRequest {
+  connection?: string;
+  groupId: string;
+  topic: string;
+  to:
+    | { kind: 'earliest' }
+    | { kind: 'latest' }
+    | { kind: 'offset'; offset: string }
+    | { kind: 'time'; ms: number };
+  dryRun: boolean;
+}
+
+export interface ResetStepView {
+  topic: string;
+  partition: number;
+  from: string | null;
+  to: string;
 }
 
 // ─── Export ─────────────────────────────────────────────────────────────────
@@ -268,7 +295,9 @@ export interface KflowApi {
 export type ServerEvent =
   | { type: 'run.state'; run: RunInfo }
   | { type: 'run.metrics'; metrics: RunMetricsView }
-  | { type: 'run.log'; line: RunLogLine };
+  | { type: 'run.log'; line: RunLogLine }
+  | { type: 'topic.records'; tailId: string; records: TopicRecordView[] }
+  | { type: 'topic.tailEnded'; tailId: string; error?: string };
 
 /** `pipelines.open`, `runs.start`, …: every method the transports may call, and nothing else. */
 export const API_METHODS = [
@@ -292,6 +321,9 @@ export const API_METHODS = [
   'topics.read',
   'topics.produce',
   'topics.groups',
+  'topics.resetOffsets',
+  'topics.tailStart',
+  'topics.tailStop',
   'export.targets',
   'export.render',
 ] as const satisfies readonly `${keyof KflowApi}.${string}`[];

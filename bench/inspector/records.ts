@@ -1,0 +1,45 @@
+// The bench's input: order events as JSON, about `valueBytes` each (padded by a note field), a key
+// per customer and one short header, so export pays for keys, values and headers alike.
+export const STATUSES = ['created', 'paid', 'shipped', 'delivered', 'failed'];
+const COUNTRIES = ['de', 'fr', 'es', 'it', 'nl', 'pl', 'se', 'ie'];
+const T0 = Date.UTC(2024, 0, 1);
+
+/** The search filter: about 10% of the records pass (status failed is 1 in 5, amount > 499 1 in 2). */
+export const SEARCH_FILTER = "status = 'failed' AND amount > 499";
+
+export interface BenchRecord {
+  key: string;
+  value: string;
+  headers: Record<string, string>;
+  partition: number;
+}
+
+export function benchRecord(i: number, valueBytes: number, partitions: number): BenchRecord {
+  const base = {
+    id: i,
+    customer: `c-${i % 5000}`,
+    status: STATUSES[i % STATUSES.length],
+    amount: (i * 7) % 1000,
+    currency: 'EUR',
+    country: COUNTRIES[i % COUNTRIES.length],
+    ts: T0 + i * 10,
+    items: [
+      { sku: `sku-${i % 997}`, qty: 1 + (i % 3), price: 19.99 },
+      { sku: `sku-${(i * 3) % 991}`, qty: 1, price: 5.5 },
+    ],
+    note: '',
+  };
+  const bare = JSON.stringify(base).length;
+  base.note = 'x'.repeat(Math.max(0, valueBytes - bare));
+  return {
+    key: `c-${i % 5000}`,
+    value: JSON.stringify(base),
+    headers: { trace: `t-${i.toString(16)}` },
+    partition: i % partitions,
+  };
+}
+
+/** Whether record i passes SEARCH_FILTER, from the generator's formulas (the bench checks kflow's count against it). */
+export function searchMatches(i: number): boolean {
+  return STATUSES[i % STATUSES.length] === 'failed' && (i * 7) % 1000 > 499;
+}

@@ -13,6 +13,7 @@ import { registerRun } from './commands/run';
 import { registerExport } from './commands/export';
 import { registerTopics } from './commands/topics';
 import { registerGroups } from './commands/groups';
+import { registerWeb } from './commands/web';
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerExport(program);
   registerTopics(program);
   registerGroups(program);
+  registerWeb(program);
   return program;
 }
 

@@ -1,0 +1,132 @@
+import { useState } from 'react';
+import type { ApiClient, TopicView } from '../../../api/index';
+import { Tabs } from '../run/Tabs';
+import { ProduceForm } from './ProduceForm';
+import { RecordBrowser } from './RecordBrowser';
+import { useCall } from './use-call';
+
+export interface TopicDetailProps {
+  client: ApiClient;
+  connection?: string;
+  topic: string;
+}
+
+type TabId = 'records' | 'partitions' | 'config' | 'produce';
+
+/** One topic: its records, partitions (leader, replicas, ISR, offsets), config, and a produce form. */
+export function TopicDetail({ client, connection, topic }: TopicDetailProps) {
+  const [tab, setTab] = useState<TabId>('records');
+  const view = useCall(() => client.api.topics.describe(topic, connection), [client, connection, topic]);
+  return (
+    <div className="kf-topic-detail">
+      <header className="kf-toolbar">
+        <h2 className="kf-topic-detail__name">{topic}</h2>
+        {view.data && (
+          <span className="kf-muted">
+            {view.data.partitions.length} partition{view.data.partitions.length === 1 ? '' : 's'}
+          </span>
+        )}
+        <button type="button" onClick={() => void view.run()} disabled={view.loading}>
+          Refresh topic
+        </button>
+      </header>
+      {view.error && (
+        <p role="alert" className="kf-error-text">
+          Could not describe {topic}: {view.error}
+        </p>
+      )}
+      <Tabs
+        label={`Topic ${topic}`}
+        selected={tab}
+        onSelect={(id) => setTab(id as TabId)}
+        tabs={[
+          { id: 'records', label: 'Records' },
+          { id: 'partitions', label: 'Partitions' },
+          { id: 'config', label: 'Config' },
+          { id: 'produce', label: 'Produce' },
+        ]}
+      >
+        {tab === 'records' && (
+          <RecordBrowser
+            client={client}
+            connection={connection}
+            topic={topic}
+            partitions={view.data?.partitions.length ?? null}
+          />
+        )}
+        {tab === 'partitions' && <Partitions view={view.data} />}
+        {tab === 'config' && <Config view={view.data} />}
+        {tab === 'produce' && (
+          <ProduceForm
+            client={client}
+            connection={connection}
+            topic={topic}
+            partitions={view.data?.partitions.length ?? null}
+            onProduced={() => void view.run()}
+          />
+        )}
+      </Tabs>
+    </div>
+  );
+}
+
+function Partitions({ view }: { view: TopicView | null }) {
+  if (!view) return <p className="kf-muted">Loading…</p>;
+  return (
+    <table className="kf-table">
+      <caption>Partitions</caption>
+      <thead>
+        <tr>
+          <th scope="col">Partition</th>
+          <th scope="col">Leader</th>
+          <th scope="col">Replicas</th>
+          <th scope="col">In sync</th>
+          <th scope="col">Low offset</th>
+          <th scope="col">High offset</th>
+        </tr>
+      </thead>
+      <tbody>
+        {view.partitions.map((p) => {
+          const outOfSync = p.replicas.filter((r) => !p.isr.includes(r));
+          return (
+            <tr key={p.partition}>
+              <th scope="row">{p.partition}</th>
+              <td>{p.leader < 0 ? <span className="kf-error-text">none</span> : p.leader}</td>
+              <td>{p.replicas.join(', ')}</td>
+              <td className={outOfSync.length > 0 ? 'kf-warn-text' : undefined}>{p.isr.join(', ')}</td>
+              <td className="kf-mono">{p.low}</td>
+              <td className="kf-mono">{p.high}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+function Config({ view }: { view: TopicView | null }) {
+  if (!view) return <p className="kf-muted">Loading…</p>;
+  const entries = Object.entries(view.config).sort(([a], [b]) => a.localeCompare(b));
+  if (entries.length === 0) return <p className="kf-empty">No config reported.</p>;
+  return (
+    <table className="kf-table">
+      <caption>Config</caption>
+      <thead>
+        <tr>
+          <th scope="col">Name</th>
+          <th scope="col">Value</th>
+        </tr>
+      </thead>
+      <tbody>
+        {entries.map(([k, v]) => (
+          <tr key={k}>
+            <th scope="row" className="kf-mono">
+              {k}
+            </th>
+            <td className="kf-mono">{v}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

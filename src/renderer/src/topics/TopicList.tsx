@@ -1,0 +1,94 @@
+import { useId, useMemo, useState } from 'react';
+import type { ApiClient } from '../../../api/index';
+import { formatCount } from '../run/format';
+import { useCall } from './use-call';
+
+export interface TopicListProps {
+  client: ApiClient;
+  connection?: string;
+  selected: string | null;
+  onSelect: (topic: string) => void;
+}
+
+/** Topic names with their partition and record counts; a search box and internal topics hidden by default. */
+export function TopicList({ client, connection, selected, onSelect }: TopicListProps) {
+  const ids = useId();
+  const [search, setSearch] = useState('');
+  const [internal, setInternal] = useState(false);
+  const topics = useCall(() => client.api.topics.list(connection), [client, connection]);
+  const shown = useMemo(() => {
+    const needle = search.trim().toLowerCase();
+    return (topics.data ?? [])
+      .filter((t) => internal || !t.name.startsWith('__'))
+      .filter((t) => !needle || t.name.toLowerCase().includes(needle))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }, [topics.data, search, internal]);
+  return (
+    <div className="kf-topic-list">
+      <div className="kf-toolbar">
+        <label htmlFor={`${ids}-search`} className="kf-visually-hidden">
+          Search topics
+        </label>
+        <input
+          id={`${ids}-search`}
+          type="search"
+          placeholder="Search topics"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+        />
+        <button type="button" onClick={() => void topics.run()} disabled={topics.loading}>
+          Refresh
+        </button>
+        <label className="kf-check">
+          <input type="checkbox" checked={internal} onChange={(e) => setInternal(e.target.checked)} />
+          Internal
+        </label>
+      </div>
+      {topics.error && (
+        <p role="alert" className="kf-error-text">
+          Could not list topics: {topics.error}
+        </p>
+      )}
+      {topics.loading && !topics.data && <p className="kf-muted">Loading topics…</p>}
+      {topics.data && shown.length === 0 && (
+        <p className="kf-empty">{topics.data.length === 0 ? 'No topics yet.' : 'No topic matches.'}</p>
+      )}
+      {shown.length > 0 && (
+        <table className="kf-table">
+          <caption className="kf-visually-hidden">Topics</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Partitions</th>
+              <th scope="col">Records</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((t) => (
+              <tr key={t.name} aria-selected={t.name === selected}>
+                <td>
+                  <button
+                    type="button"
+                    className="kf-link-button"
+                    aria-current={t.name === selected ? 'true' : undefined}
+                    onClick={() => onSelect(t.name)}
+                  >
+                    {t.name}
+                  </button>
+                </td>
+                <td>{t.partitions}</td>
+                <td>{formatRecords(t.records)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+/** Records arrive as a decimal string (64-bit); counts below 2^53 read as numbers. */
+function formatRecords(records: string): string {
+  const n = Number(records);
+  return Number.isSafeInteger(n) ? formatCount(n) : records;
+}

@@ -1,0 +1,234 @@
+// @vitest-environment happy-dom
+import { act, cleanup, render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { GroupView, ReadRequest, TopicRecordView } from '../../../../src/api/index';
+import { GroupsView, TopicsView } from '../../../../src/renderer/src/topics/index';
+import { fakeApiClient } from '../../../support/fake-api';
+
+afterEach(() => cleanup());
+
+const records: TopicRecordView[] = [
+  {
+    partition: 1,
+    offset: '41',
+    timestamp: Date.UTC(2026, 0, 2, 3, 4, 5),
+    key: 'u1',
+    value: '{"page":"/home","n":3}',
+    format: 'json',
+    headers: { source: 'web' },
+  },
+  { partition: 0, offset: '7', timestamp: 0, key: null, value: 'plain', format: 'text', headers: {} },
+];
+
+function client(extra: Parameters<typeof fakeApiClient>[0] = {}) {
+  return fakeApiClient({
+    ...extra,
+    topics: {
+      list: async () => [
+        { name: 'orders', partitions: 3, records: '1200' },
+        { name: 'clicks', partitions: 2, records: '42' },
+        { name: '__consumer_offsets', partitions: 50, records: '9' },
+      ],
+      describe: async (topic) => ({
+        name: topic,
+        partitions: [
+          { partition: 0, leader: 1, replicas: [1, 2], isr: [1, 2], low: '0', high: '20' },
+          { partition: 1, leader: 2, replicas: [2, 1], isr: [2], low: '5', high: '42' },
+        ],
+        config: { 'cleanup.policy': 'delete', 'retention.ms': '604800000' },
+      }),
+      read: async () => ({ records, scanned: 60, reason: 'limit' }),
+      produce: async () => ({ partition: 1, offset: '43' }),
+      ...extra.topics,
+    },
+  });
+}
+
+describe('TopicsView', () => {
+  it('lists topics, hiding internal ones, and filters by the search box', async () => {
+    const user = userEvent.setup();
+    render(<TopicsView client={client()} connection="staging" />);
+    const list = await screen.findByRole('table', { name: 'Topics' });
+    const names = within(list)
+      .getAllByRole('button')
+      .map((b) => b.textContent);
+    expect(names).toEqual(['clicks', 'orders']);
+    expect(within(list).getByRole('row', { name: /orders/ }).textContent).toBe('orders31,200');
+    await user.type(screen.getByRole('searchbox', { name: 'Search topics' }), 'ord');
+    expect(
+      within(list)
+        .getAllByRole('button')
+        .map((b) => b.textContent),
+    ).toEqual(['orders']);
+  });
+
+  it('opens a topic, shows its partitions and config, and reads records from the chosen position', async () => {
+    const user = userEvent.setup();
+    const c = client();
+    render(<TopicsView client={c} connection="staging" />);
+    await user.click(await screen.findByRole('button', { name: 'clicks' }));
+    expect(c.calls.find((x) => x.method === 'topics.describe')?.params).toEqual(['clicks', 'staging']);
+
+    await user.click(screen.getByRole('tab', { name: 'Partitions' }));
+    const parts = await screen.findByRole('table', { name: 'Partitions' });
+    const p1 = within(parts).getAllByRole('row')[2] as HTMLElement;
+    expect(
+      within(p1)
+        .getAllByRole('cell')
+        .map((x) => x.textContent),
+    ).toEqual(['2', '2, 1', '2', '5', '42']);
+    await user.click(screen.getByRole('tab', { name: 'Config' }));
+    expect(
+      within(screen.getByRole('table', { name: 'Config' })).getByRole('row', { name: /retention.ms/ })
+        .textContent,
+    ).toBe('retention.ms604800000');
+
+    await user.click(screen.getByRole('tab', { name: 'Records' }));
+    await user.selectOptions(screen.getByRole('combobox', { name: 'From' }), 'offset');
+    await user.clear(screen.getByRole('textbox', { name: 'Offset' }));
+    await user.type(screen.getByRole('textbox', { name: 'Offset' }), '40');
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Partition' }), '1');
+    await user.type(screen.getByRole('textbox', { name: 'Filter' }), 'value.n > 2');
+    await user.clear(screen.getByRole('textbox', { name: 'Limit' }));
+    await user.type(screen.getByRole('textbox', { name: 'Limit' }), '25');
+    await user.click(screen.getByRole('button', { name: 'Read' }));
+
+    const sent = c.calls.find((x) => x.method === 'topics.read')?.params[0] as ReadRequest;
+    expect(sent).toEqual({
+      connection: 'staging',
+      topic: 'clicks',
+      from: { kind: 'offset', offset: '40' },
+      partitions: [1],
+      filter: 'value.n > 2',
+      limit: 25,
+    });
+    const table = await screen.findByRole('table', { name: 'Records' });
+    const rows = within(table).getAllByRole('row');
+    expect(rows).toHaveLength(3);
+    const first = within(rows[1] as HTMLElement)
+      .getAllByRole('cell')
+      .map((x) => x.textContent);
+    expect(first[0]).toBe('1');
+    expect(first[1]).toBe('41');
+    expect(first[3]).toBe('u1');
+    expect(first[4]).toBe('{"page":"/home","n":3}');
+    expect(first[5]).toBe('source: web');
+    expect(screen.getByRole('status').textContent).toBe('2 records (scanned 60; limit)');
+  });
+
+  it('shows a record in a drawer with its value as indented JSON and copies the raw value', async () => {
+    const user = userEvent.setup();
+    render(<TopicsView client={client()} initialTopic="clicks" />);
+    await user.click(await screen.findByRole('button', { name: 'Read' }));
+    await user.click(await screen.findByRole('button', { name: 'Record 1/41' }));
+    const drawer = screen.getByRole('dialog', { name: 'Record 1/41' });
+    expect(drawer.querySelector('pre')?.textContent).toBe('{\n  "page": "/home",\n  "n": 3\n}');
+    expect(within(drawer).getByRole('row', { name: /source/ }).textContent).toBe('sourceweb');
+    await user.click(within(drawer).getByRole('button', { name: 'Copy value' }));
+    expect(await navigator.clipboard.readText()).toBe('{"page":"/home","n":3}');
+    expect(within(drawer).getByRole('status').textContent).toBe('Value copied.');
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('says why a read was refused without calling the API', async () => {
+    const user = userEvent.setup();
+    const c = client();
+    render(<TopicsView client={c} initialTopic="clicks" />);
+    await user.selectOptions(await screen.findByRole('combobox', { name: 'From' }), 'offset');
+    await user.clear(screen.getByRole('textbox', { name: 'Offset' }));
+    await user.type(screen.getByRole('textbox', { name: 'Offset' }), 'abc');
+    await user.click(screen.getByRole('button', { name: 'Read' }));
+    expect(screen.getByRole('alert').textContent).toBe('Offset must be a whole number (0 or more).');
+    expect(c.calls.some((x) => x.method === 'topics.read')).toBe(false);
+  });
+
+  it('produces a record with key, value, headers and partition', async () => {
+    const user = userEvent.setup();
+    const c = client();
+    render(<TopicsView client={c} connection="staging" initialTopic="orders" />);
+    await user.click(await screen.findByRole('tab', { name: 'Produce' }));
+    await user.type(screen.getByRole('textbox', { name: 'Key' }), 'o-1');
+    await user.type(screen.getByRole('textbox', { name: 'Value' }), '{{"amount":12}');
+    await user.type(screen.getByRole('textbox', { name: 'Headers' }), 'source: ui{Enter}trace: abc');
+    await user.type(screen.getByRole('textbox', { name: 'Partition' }), '1');
+    await user.click(screen.getByRole('button', { name: 'Produce' }));
+    expect(c.calls.find((x) => x.method === 'topics.produce')?.params[0]).toEqual({
+      connection: 'staging',
+      topic: 'orders',
+      key: 'o-1',
+      value: '{"amount":12}',
+      headers: { source: 'ui', trace: 'abc' },
+      partition: 1,
+    });
+    expect((await screen.findByRole('status')).textContent).toBe('Produced to partition 1 at offset 43.');
+  });
+
+  it('shows the error of a failed call', async () => {
+    render(
+      <TopicsView
+        client={client({
+          topics: {
+            list: async () => {
+              throw new Error('connection refused to localhost:9092');
+            },
+          },
+        })}
+      />,
+    );
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Could not list topics: connection refused to localhost:9092',
+    );
+  });
+});
+
+describe('consumer groups', () => {
+  const group = (lag: number): GroupView => ({
+    groupId: 'kflow-clicks',
+    state: 'Stable',
+    members: 2,
+    lag,
+    partitions: [
+      { topic: 'clicks', partition: 0, committed: '10', high: '12', lag: 2 },
+      { topic: 'clicks', partition: 1, committed: '5', high: String(5 + lag - 2), lag: lag - 2 },
+    ],
+  });
+
+  it('shows groups with their lag and the lag per partition', async () => {
+    const user = userEvent.setup();
+    const c = client({ topics: { groups: async () => [group(9)] } });
+    render(<TopicsView client={c} connection="staging" />);
+    await user.click(screen.getByRole('tab', { name: 'Consumer groups' }));
+    const table = await screen.findByRole('table', { name: 'Consumer groups' });
+    const row = within(table).getByRole('row', { name: /kflow-clicks/ });
+    expect(
+      within(row)
+        .getAllByRole('cell')
+        .map((x) => x.textContent)
+        .slice(0, 3),
+    ).toEqual(['Stable', '2', '9']);
+    expect(c.calls.find((x) => x.method === 'topics.groups')?.params).toEqual(['staging']);
+    await user.click(within(row).getByRole('button', { name: 'kflow-clicks' }));
+    const parts = screen.getByRole('table', { name: 'Partitions of kflow-clicks' });
+    const cells = within(parts)
+      .getAllByRole('row')
+      .slice(1)
+      .map((r) => r.textContent);
+    expect(cells).toEqual(['clicks010122', 'clicks15127']);
+  });
+
+  it('polls while shown and keeps a lag trend', async () => {
+    const lags = [4, 6, 10];
+    let call = 0;
+    const c = client({
+      topics: { groups: async () => [group(lags[Math.min(call++, lags.length - 1)] as number)] },
+    });
+    const { unmount } = render(<GroupsView client={c} pollMs={20} />);
+    await screen.findByRole('img', { name: 'Lag of kflow-clicks: latest 10' }, { timeout: 2000 });
+    unmount();
+    const polls = call;
+    await act(() => new Promise((r) => setTimeout(r, 60)));
+    expect(call).toBe(polls);
+  });
+});

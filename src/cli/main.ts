@@ -11,6 +11,7 @@ import { registerSchema } from './commands/schema';
 import { registerBroker } from './commands/broker';
 import { registerRun } from './commands/run';
 import { registerExport } from './commands/export';
+import { registerDeploy } from './commands/deploy';
 import { registerTopics } from './commands/topics';
 import { registerGroups } from './commands/groups';
 import { registerWeb } from './commands/web';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerBroker(program);
   registerRun(program);
   registerExport(program);
+  registerDeploy(program);
   registerTopics(program);
   registerGroups(program);
   registerWeb(program);

@@ -145,7 +145,7 @@ export function createRuns(opts: RunsOptions): Runs {
         run: null,
         metrics: null,
         log: [],
-        lastPush: 0,
+        lastPush: Number.NEGATIVE_INFINITY,
         pushTimer: null,
       };
       runs.set(runId, e);

@@ -6,8 +6,10 @@
  * a record is never handed over twice.
  */
 import { randomUUID } from 'node:crypto';
-import { parseExpression, compileExpression, type Evaluator } from '../expr/index';
 import type { ConsumedRecord, KafkaAdmin, KafkaClient, KafkaConsumer } from '../kafka/client';
+import { compileFilter } from './filter';
+
+export { compileFilter, FilterError } from './filter';
 
 /** Where reading starts in each partition. */
 export type StartAt =
@@ -76,42 +78,6 @@ export interface ReadResult {
 
 // Long enough that a loaded machine's slow fetches are not taken for the end of a range.
 const IDLE_END_MS = 30_000;
-
-/** A filter expression that does not parse. */
-export class FilterError extends Error {
-  override name = 'FilterError';
-}
-
-/** Compiles a filter over a record: the value parsed as JSON (text or null otherwise), pseudo-fields from the record. */
-export function compileFilter(text: string): (r: ConsumedRecord) => boolean {
-  const parsed = parseExpression(text);
-  if (!parsed.ok) throw new FilterError(`filter: ${parsed.errors.map((e) => e.message).join('; ')}`);
-  const ev: Evaluator = compileExpression(parsed.ast);
-  return (r) => {
-    let value: unknown = null;
-    if (r.value !== null) {
-      const s = r.value.toString('utf8');
-      try {
-        value = JSON.parse(s);
-      } catch {
-        value = s;
-      }
-    }
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(r.headers))
-      if (v !== undefined) headers[k] = (Array.isArray(v) ? v[v.length - 1]! : v).toString('utf8');
-    return (
-      ev(value, {
-        key: r.key === null ? null : r.key.toString('utf8'),
-        timestamp: Number(r.timestamp),
-        topic: r.topic,
-        partition: r.partition,
-        offset: Number(r.offset),
-        headers,
-      }) === true
-    );
-  };
-}
 
 async function partitionsOf(admin: KafkaAdmin, topic: string) {
   const offsets = await admin.topicOffsets(topic);
@@ -251,19 +217,38 @@ export async function readTopic(client: KafkaClient, opts: ReadOptions): Promise
         const p = batch.partition;
         let pos = next.get(p)!;
         const stop = stopAt.get(p) ?? null;
-        const passed: ConsumedRecord[] = [];
-        for (const r of batch.records) {
-          if (r.offset < pos) continue;
-          if (stop !== null && r.offset >= stop) break;
-          pos = r.offset + 1n;
-          scanned++;
-          if (filter && !filter(r)) continue;
-          passed.push(r);
-          matched++;
-          if (opts.limit !== undefined && matched >= opts.limit) {
+        // Offsets rise within a batch: cut what lies before the position or at the stop once,
+        // rather than comparing every record's offset.
+        const recs = batch.records;
+        let first = 0;
+        while (first < recs.length && recs[first]!.offset < pos) first++;
+        let end = recs.length;
+        if (stop !== null) while (end > first && recs[end - 1]!.offset >= stop) end--;
+        let passed: ConsumedRecord[];
+        if (!filter) {
+          if (opts.limit !== undefined && end - first >= opts.limit - matched) {
+            end = first + (opts.limit - matched);
             reason = 'limit';
             finished = true;
-            break;
+          }
+          passed = first === 0 && end === recs.length ? recs : recs.slice(first, end);
+          scanned += passed.length;
+          matched += passed.length;
+          if (end > first) pos = recs[end - 1]!.offset + 1n;
+        } else {
+          passed = [];
+          for (let i = first; i < end; i++) {
+            const r = recs[i]!;
+            pos = r.offset + 1n;
+            scanned++;
+            if (!filter(r)) continue;
+            passed.push(r);
+            matched++;
+            if (opts.limit !== undefined && matched >= opts.limit) {
+              reason = 'limit';
+              finished = true;
+              break;
+            }
           }
         }
         next.set(p, pos);

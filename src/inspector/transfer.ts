@@ -7,7 +7,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Bytes, KafkaClient, KafkaProducer, ProduceRecord, RecordMetadata } from '../kafka/client';
-import { parseImportLine, toExportLine, type ImportedRecord } from './format';
+import { exportLineText, parseImportLine, type ImportedRecord } from './format';
 import { readTopic, type ReadProgress, type StartAt, type StopAt } from './read';
 
 export interface SingleRecord {
@@ -30,6 +30,9 @@ export async function produceRecord(client: KafkaClient, record: SingleRecord): 
   }
 }
 
+/** Export output that may wait for the disk before reading pauses. */
+const WRITE_AHEAD_BYTES = 8 << 20;
+
 export interface ExportOptions {
   topic: string;
   partitions?: number[];
@@ -43,17 +46,20 @@ export interface ExportOptions {
 
 /** Writes the range as JSONL (see ExportLine) to `out`; returns the number of records written. */
 export async function exportTopic(client: KafkaClient, out: Writable | string, opts: ExportOptions) {
-  const stream = typeof out === 'string' ? createWriteStream(out) : out;
+  const stream = typeof out === 'string' ? createWriteStream(out, { highWaterMark: WRITE_AHEAD_BYTES }) : out;
+  const topicJson = JSON.stringify(opts.topic);
   let written = 0;
   try {
     const r = await readTopic(client, {
       ...opts,
       onRecords: async (records) => {
         let chunk = '';
-        for (const rec of records) chunk += `${JSON.stringify(toExportLine(rec))}\n`;
+        for (const rec of records) chunk += `${exportLineText(rec, topicJson)}\n`;
         written += records.length;
-        // Back-pressure: a slow disk slows the read instead of filling memory.
-        if (!stream.write(chunk)) await new Promise<void>((res) => stream.once('drain', () => res()));
+        // Back-pressure: a slow disk slows the read instead of filling memory. Up to
+        // WRITE_AHEAD_BYTES may wait for the disk, so writing overlaps reading the next batches.
+        if (!stream.write(chunk) && stream.writableLength >= WRITE_AHEAD_BYTES)
+          await new Promise<void>((res) => stream.once('drain', () => res()));
       },
     });
     return { records: written, reason: r.reason, ranges: r.ranges };

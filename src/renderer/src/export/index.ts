@@ -3,3 +3,4 @@
  * The export dialog: target, deployment profile, rendered files.
  */
 export { ExportDialog, type ExportDialogProps } from './ExportDialog';
+export { EXAMPLE_PROFILE, PROFILE_STORAGE_KEY } from './profile-draft';

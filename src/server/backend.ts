@@ -41,6 +41,7 @@ export function dataPaths(dataDir: string) {
     profiles: path.join(dataDir, 'connections.json'),
     broker: path.join(dataDir, 'broker'),
     draft: path.join(dataDir, 'draft.json'),
+    secrets: path.join(dataDir, 'secrets.json'),
   };
 }
 

@@ -17,6 +17,7 @@ import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ApiErrorBody, ApiResponse, KflowApi, ServerEvent } from '../api/index';
+import { contentSecurityPolicy } from './csp';
 import { dispatch } from './dispatch';
 import { silentLog, type Log } from './errors';
 
@@ -59,22 +60,6 @@ export function tokenMatches(given: string | null | undefined, token: string): b
   return timingSafeEqual(a, b) && given.length === token.length;
 }
 
-export function contentSecurityPolicy(port: number): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    // React and React Flow set styles through the CSSOM, which CSP does not govern; no inline <style>.
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self' data:",
-    `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-}
-
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -112,7 +97,9 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     req.headers.origin === undefined ? !required : origins().has(req.headers.origin.toLowerCase());
 
   const baseHeaders = (): Record<string, string> => ({
-    'Content-Security-Policy': contentSecurityPolicy(port),
+    'Content-Security-Policy': contentSecurityPolicy({
+      connect: [`ws://127.0.0.1:${port}`, `ws://localhost:${port}`],
+    }),
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'X-Frame-Options': 'DENY',
@@ -179,6 +166,11 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     try {
       data = await fs.readFile(file);
     } catch {
+      // Browsers ask for a favicon on their own; a 404 would be a console error on every page.
+      if (rel === '/favicon.ico') {
+        res.writeHead(204, baseHeaders());
+        return void res.end();
+      }
       return sendText(res, 404, 'not found');
     }
     const type = TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';

@@ -21,6 +21,8 @@ import type {
   TopicRecordView,
   TopicView,
 } from '../../../src/api/index';
+import { ApiError } from '../../../src/api/index';
+import { httpApiClient } from '../../../src/renderer/src/api/http';
 import { createBackend, RESOURCES_DIR, type Backend } from '../../../src/server/backend';
 import { startWebServer, type WebServer } from '../../../src/server/http';
 import { MemorySecretStore } from '../../../src/server/secrets';
@@ -289,5 +291,35 @@ describe('kflow web API', () => {
     ).rejects.toMatchObject({ code: 'invalid' });
     await call('connections.remove', 'lab');
     expect((await call<ConnectionInfo[]>('connections.list')).map((c) => c.name)).toEqual(['embedded']);
+  });
+
+  it("serves the renderer's HTTP client: typed calls, ApiErrors, and a live tail over the socket", async () => {
+    const client = httpApiClient({
+      origin: `http://127.0.0.1:${server.port}`,
+      token: server.token,
+      WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+    });
+    const examples = await client.api.pipelines.examples();
+    expect(examples.length).toBeGreaterThan(0);
+    const err = await client.api.runs.snapshot('run-nope').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({ code: 'not-found', message: 'no run "run-nope"' });
+
+    const seen: ServerEvent[] = [];
+    const unsubscribe = client.subscribe((e) => seen.push(e));
+    await call('topics.produce', { topic: 'web-tail', value: 'before' });
+    const { tailId } = await client.api.topics.tailStart({ topic: 'web-tail', from: { kind: 'earliest' } });
+    await client.api.topics.produce({ topic: 'web-tail', value: '{"n":2}' });
+    const values = await until('tailed records', () => {
+      const v = seen.flatMap((e) => (e.type === 'topic.records' && e.tailId === tailId ? e.records : []));
+      return v.length >= 2 ? v.map((r) => r.value) : undefined;
+    });
+    expect(values).toEqual(['before', '{"n":2}']);
+    await client.api.topics.tailStop(tailId);
+    await until('tail end', () => seen.some((e) => e.type === 'topic.tailEnded' && e.tailId === tailId));
+    unsubscribe();
+
+    const wrong = httpApiClient({ origin: `http://127.0.0.1:${server.port}`, token: 'wrong' });
+    await expect(wrong.api.runs.list()).rejects.toMatchObject({ code: 'connection' });
   });
 });

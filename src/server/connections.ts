@@ -140,11 +140,14 @@ export function createConnections(opts: ConnectionsOptions): Connections {
           `"${EMBEDDED_PROFILE_NAME}" is the built-in connection and cannot be removed`,
         );
       const all = profiles();
-      if (!all.some((p) => p.name === name)) throw new ApiError('not-found', `no connection named "${name}"`);
-      saveProfiles(
-        all.filter((p) => p.name !== name),
-        opts.profilesFile,
-      );
+      const gone = all.find((p) => p.name === name);
+      if (!gone) throw new ApiError('not-found', `no connection named "${name}"`);
+      const rest = all.filter((p) => p.name !== name);
+      saveProfiles(rest, opts.profilesFile);
+      // Its secrets go too, unless another profile refers to the same ones.
+      const stillUsed = new Set(rest.flatMap(profileSecretRefs).map(secretName));
+      for (const ref of profileSecretRefs(gone))
+        if (!stillUsed.has(secretName(ref))) await opts.secrets.delete(secretName(ref));
       await drop(name);
     },
 

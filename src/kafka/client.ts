@@ -15,6 +15,8 @@
  * await client.close();
  * ```
  */
+// Before kafkajs loads: see the module.
+import './kafkajs-grouping';
 import type {
   Admin,
   Consumer as KjsConsumer,
@@ -28,6 +30,7 @@ import type {
 import { Partitioners } from 'kafkajs';
 import { registerCodecs, kafkajsCompression, type CompressionName } from './codecs';
 import { ConnectionError, toConnectionError } from './errors';
+import { linearGrouping } from './kafkajs-grouping';
 import { kafkajs } from './kafkajs-module';
 import { kafkajsConfig, tlsOptions, type KafkajsConfigOptions } from './kafkajs-config';
 import { probeBroker } from './probe';
@@ -518,6 +521,8 @@ function toMessage(r: ProduceRecord): Message {
 }
 
 const DEFAULT_BATCH_BYTES = 512 * 1024;
+/** Records per request when kafkajs groups them in quadratic time (see kafkajs-grouping). */
+const QUADRATIC_GROUPING_MAX_RECORDS = 1000;
 
 function approxBytes(r: ProduceRecord): number {
   const len = (b: Bytes | null | undefined) =>
@@ -617,9 +622,10 @@ class KafkajsProducer implements KafkaProducer {
     const limit = this.opts.batchBytes ?? DEFAULT_BATCH_BYTES;
     let total = 0;
     let cut = 0;
+    const maxRecords = linearGrouping ? Infinity : QUADRATIC_GROUPING_MAX_RECORDS;
     for (; cut < records.length; cut++) {
       total += approxBytes(records[cut] as ProduceRecord);
-      if (total > limit && cut > 0) break;
+      if ((total > limit || cut >= maxRecords) && cut > 0) break;
     }
     if (cut < records.length) {
       const head = await this.sendWith(records.slice(0, cut), sendBatch);

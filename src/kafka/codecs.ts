@@ -7,6 +7,8 @@
  * kafkajs looks a codec up on every batch as `CompressionCodecs[type]()`, and awaits
  * `compress(encoder)` / `decompress(buffer)`.
  */
+// Before kafkajs loads: see the module.
+import './kafkajs-grouping';
 import { CompressionTypes } from 'kafkajs';
 import { CompressionCodec, compress, decompress } from '../broker/records/compression';
 import { kafkajs } from './kafkajs-module';

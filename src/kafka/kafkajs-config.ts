@@ -4,6 +4,8 @@
  * SCRAM-SHA-256/512, and AWS IAM for MSK (SASL OAUTHBEARER with a token signed locally by
  * aws-msk-iam-sasl-signer-js from the default credential chain or a named AWS profile).
  */
+// Before kafkajs loads: see the module.
+import './kafkajs-grouping';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -2,12 +2,20 @@
  * @module engine/metrics/metrics
  * Metrics of one run: per node records in/out, late, errors and state size (summed over the
  * run's tasks), rates over the last interval, processing and produce latency, per source
- * partition lag, and one sampled record per sink for the UI. `snapshot` builds the batch the
+ * partition lag, one sampled record per sink, and per edge (`edgeKey()`) a count, a rate and,
+ * when the run samples edges, its newest records for the UI. `snapshot` builds the batch the
  * runtime emits as `run.on('metrics', batch)`; the Prometheus exporter reads the same numbers.
  */
 import type { ConsumedBatch } from '../../kafka/client';
 import type { EngineRecord } from '../operators/types';
-import type { TaskGraph } from '../runtime/task-graph';
+import { EDGE_SAMPLES, type TaskGraph } from '../runtime/task-graph';
+
+export interface EdgeMetrics {
+  /** Records that took the edge since the run started (over every task). */
+  count: number;
+  /** Records per second over the last interval. */
+  rate: number;
+}
 
 export interface NodeMetrics {
   in: number;
@@ -40,6 +48,10 @@ export interface MetricsBatch {
   watermarks: Record<string, number>;
   /** The last record each sink received, for the UI's edge samples. */
   samples: Record<string, EngineRecord>;
+  /** Per edge (`edgeKey()`: `from.port->to.port`), every edge leaving a node of a task here. */
+  edges: Record<string, EdgeMetrics>;
+  /** Per edge, its newest records (at most 20, oldest first); empty unless the run samples edges. */
+  edgeSamples: Record<string, EngineRecord[]>;
 }
 
 export class RunMetrics {
@@ -52,20 +64,28 @@ export class RunMetrics {
   private procRecords = 0;
   private produceMs = 0;
   private produces = 0;
-  private last: { at: number; in: number; out: number; nodeIn: Map<string, number> } = {
+  private last: {
+    at: number;
+    in: number;
+    out: number;
+    nodeIn: Map<string, number>;
+    edges: Map<string, number>;
+  } = {
     at: Date.now(),
     in: 0,
     out: 0,
     nodeIn: new Map(),
+    edges: new Map(),
   };
   latest: MetricsBatch | undefined;
 
   constructor(readonly pipeline: string) {}
 
-  batch(b: ConsumedBatch, ms: number): void {
-    this.recordsIn += b.records.length;
+  /** A consumed batch of which `processed` records were new (a re-delivered record is skipped). */
+  batch(b: ConsumedBatch, ms: number, processed = b.records.length): void {
+    this.recordsIn += processed;
     this.procMs += ms;
-    this.procRecords += b.records.length;
+    this.procRecords += processed;
     const last = b.records[b.records.length - 1];
     if (last)
       this.lag.set(`${b.topic}/${b.partition}`, Math.max(0, Number(b.highWatermark - last.offset - 1n)));
@@ -113,6 +133,18 @@ export class RunMetrics {
         n.stateBytes += c.stateBytes;
       }
     });
+    const edges: Record<string, EdgeMetrics> = {};
+    const edgeSamples: Record<string, EngineRecord[]> = {};
+    for (const t of tasks)
+      for (const e of t.edgeStats()) {
+        const m = (edges[e.key] ??= { count: 0, rate: 0 });
+        m.count += e.count;
+        if (e.ring.length === 0) continue;
+        const newest = e.ring.slice(e.next).concat(e.ring.slice(0, e.next));
+        const list = edgeSamples[e.key];
+        edgeSamples[e.key] = list ? list.concat(newest).slice(-EDGE_SAMPLES) : newest;
+      }
+    for (const [k, m] of Object.entries(edges)) m.rate = (m.count - (this.last.edges.get(k) ?? 0)) / dt;
     for (const [id, n] of Object.entries(nodes)) {
       n.errors = this.errors.get(id) ?? 0;
       n.inRate = (n.in - (this.last.nodeIn.get(id) ?? 0)) / dt;
@@ -132,12 +164,15 @@ export class RunMetrics {
       produceMs: this.produces === 0 ? 0 : this.produceMs / this.produces,
       watermarks,
       samples: this.samples,
+      edges,
+      edgeSamples,
     };
     this.last = {
       at: now,
       in: this.recordsIn,
       out: this.recordsOut,
       nodeIn: new Map(Object.entries(nodes).map(([id, n]) => [id, n.in])),
+      edges: new Map(Object.entries(edges).map(([k, m]) => [k, m.count])),
     };
     this.samples = {};
     this.procMs = 0;

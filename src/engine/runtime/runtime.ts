@@ -5,28 +5,33 @@
  *
  * One consumer per run reads every input topic (sources and repartition topics); a record of
  * partition P of an input of sub-topology S goes to task S_P, created on its first batch after
- * its state was restored from the changelogs. Every batch ends in a commit:
+ * its state was restored from the changelogs. Batches are processed as they arrive; their outputs
+ * and input positions accumulate and are flushed together, one flush at a time:
  *
- *   batch ──► tasks (operators, watermark) ──► pending: sink, repartition, late, DLQ, changelog
- *        at-least-once: send(pending) acked ──► commit input offsets
- *        exactly-once:  begin ─► send(pending) ─► sendOffsets(group) ─► commit transaction
+ *   batch ──► tasks (operators, watermark) ──► buffer: sink, repartition, late, DLQ records,
+ *             the latest changelog value of each key changed, input positions
+ *   flush (when the previous one is done, every commitIntervalMs with exactly-once):
+ *        at-least-once: send(buffer) acked ──► commit input positions (not awaited by the next flush)
+ *        exactly-once:  begin ─► send(buffer) ─► sendOffsets(group) ─► commit transaction
  *
- * So a run killed at any point resumes from the last commit: its state is the changelog as of
- * that commit (exactly-once) or at least that far (at-least-once: records after the commit are
- * read again and may count twice; nothing is lost). Each task's watermark goes to its changelogs
- * too, so windows closed before a restart stay closed after it.
+ * While a flush is in flight the next batches keep being processed into a new buffer (so sends
+ * grow with the load, as group commit does), up to maxBufferedRecords, when a batch waits for the
+ * flush (backpressure). A run killed at any point resumes from the last commit: its state is the
+ * changelog as of that commit (exactly-once) or at least that far (at-least-once: records after
+ * the commit are read again and may count twice; nothing is lost). Each task's watermark goes to
+ * its changelogs too, so windows closed before a restart stay closed after it.
  *
  * A timer advances watermarks on the wall clock (idle partitions stop holding them back) and
- * flushes what that emits; batches and ticks run one at a time (a promise chain).
+ * flushes what that emits.
  */
 import { EventEmitter } from 'node:events';
 import type {
-  BatchControl,
   ConsumedBatch,
   KafkaClient,
   KafkaConsumer,
   KafkaProducer,
   ProduceRecord,
+  TopicPartitionOffset,
 } from '../../kafka/client';
 import { checkGraph, type ResolvedEdge } from '../../spec/graph';
 import type { PipelineSpec, Problem, SpecNode } from '../../spec/types';
@@ -80,6 +85,16 @@ export interface RunOptions {
    * dead instance's session expires before it is assigned partitions; shorter means faster recovery.
    */
   sessionTimeoutMs?: number;
+  /**
+   * Exactly-once: one transaction at most this often (Kafka Streams' commit.interval.ms, 100 ms
+   * by default). At-least-once flushes as soon as the previous flush is done and commits input
+   * positions after each one.
+   */
+  commitIntervalMs?: number;
+  /** Output records buffered before a batch waits for the flush in flight; 20,000 by default. */
+  maxBufferedRecords?: number;
+  /** Keep the newest records of every edge for `metrics.edgeSamples` (costs a slot write per record). */
+  sampleEdges?: boolean;
   log?: IoLogger;
 }
 
@@ -101,8 +116,28 @@ interface Task {
   graph: TaskGraph;
   /** node id → changelog topic, for the stateful nodes of this task. */
   changelogs: string[];
+  /** Per changelog, the latest value of each store key changed since the last flush. */
+  dirty: DirtyKeys[];
   lastWatermark: number;
 }
+
+/**
+ * Changelog writes of one task and changelog, compacted until the next flush: only the latest
+ * value of a key is sent (Kafka Streams' caching), and it is serialized only then.
+ */
+interface DirtyKeys {
+  topic: string;
+  partition: number;
+  /** changelog key → the value as the store last reported it (null: deleted). */
+  values: Map<string, unknown>;
+}
+
+const DEFAULT_MAX_BUFFERED = 20_000;
+const DEFAULT_COMMIT_INTERVAL_EOS = 100;
+
+/** Commit failures that mean "the group moved on": the records are read again, nothing is lost. */
+const REBALANCE_ERROR =
+  /rebalanc|generation|unknown.?member|not.?coordinator|coordinator.?not|not running|not.?initiali[sz]ed/i;
 
 /** Headers of a dead letter. */
 export const DLQ_HEADERS = {
@@ -128,10 +163,23 @@ export class PipelineRun extends EventEmitter {
   private readonly tasks = new Map<string, Task>();
   private assigned = new Set<string>(); // `topic/partition`
   private pending: ProduceRecord[] = [];
+  /** Input positions (next offset to read) processed into the buffer, per `topic/partition`. */
+  private pendingOffsets = new Map<string, TopicPartitionOffset>();
+  /** The next offset expected per input `topic/partition`: a re-delivered record is skipped. */
+  private readonly position = new Map<string, bigint>();
   private producer: KafkaProducer | undefined;
   private consumer: KafkaConsumer | undefined;
-  private chain: Promise<unknown> = Promise.resolve();
+  private restoring: Promise<unknown> = Promise.resolve();
+  /** Restores asked for and not finished. */
+  private restores = 0;
+  private flushTail: Promise<void> = Promise.resolve();
+  private flushQueued: Promise<void> | undefined;
+  private flushBusy = false;
+  private commitTail: Promise<void> = Promise.resolve();
+  private commitWaiting: TopicPartitionOffset[] | undefined;
+  private lastFlushAt = 0;
   private timer: NodeJS.Timeout | undefined;
+  private commitTimer: NodeJS.Timeout | undefined;
   private lastInput = Date.now();
   private everAssigned = false;
   private stopping = false;
@@ -239,20 +287,27 @@ export class PipelineRun extends EventEmitter {
               heartbeatIntervalMs: Math.max(100, Math.floor(this.opts.sessionTimeoutMs / 3)),
             }
           : {}),
+        // Batches of different partitions are processed as they come (each one synchronously, so
+        // a task's records stay in order); kafkajs fetches for the next ones meanwhile.
+        concurrency: Math.max(1, this.plan.tasks.length),
         onRebalance: (assigned) => this.onAssigned(assigned),
       });
       await this.consumer.subscribe(inputTopics);
-      void this.consumer
-        .run((batch, ctl) => this.serial(() => this.onBatch(batch, ctl)))
-        .catch((e: unknown) => this.fail(e));
+      void this.consumer.run((batch) => this.onBatch(batch)).catch((e: unknown) => this.fail(e));
     }
     this.startExternalSources();
     this.lastInput = Date.now();
-    this.timer = setInterval(
-      () => void this.serial(() => this.tick()).catch((e: unknown) => this.fail(e)),
-      this.opts.tickMs ?? 200,
-    );
+    this.timer = setInterval(() => this.tick(), this.opts.tickMs ?? 200);
+    this.commitTimer = setInterval(() => {
+      if (this.hasBuffered() && !this.flushBusy) void this.requestFlush().catch(() => undefined);
+    }, this.commitIntervalMs());
     return this.plan;
+  }
+
+  private commitIntervalMs(): number {
+    return (
+      this.opts.commitIntervalMs ?? (this.guarantee === 'exactly-once' ? DEFAULT_COMMIT_INTERVAL_EOS : 100)
+    );
   }
 
   /** Stops consuming, flushes and commits what is pending, closes producers and sinks. */
@@ -260,10 +315,16 @@ export class PipelineRun extends EventEmitter {
     if (this.stopping) return this.done.catch(() => undefined);
     this.stopping = true;
     clearInterval(this.timer);
+    clearInterval(this.commitTimer);
     this.abort.abort();
     try {
+      // Flush and commit while the consumer is still a group member (its commits need that).
+      if (this.fatal === undefined) {
+        for (const t of this.tasks.values()) t.graph.advance();
+        await this.requestFlush();
+        await this.commitTail;
+      }
       await this.consumer?.close();
-      await this.serial(() => this.flush(undefined));
       for (const s of this.externalSinks.values()) await s.close();
       await this.producer?.close();
       this.emitMetrics(true);
@@ -283,17 +344,13 @@ export class PipelineRun extends EventEmitter {
     return this.tasks.get(taskId)?.graph.watermark();
   }
 
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(fn, fn);
-    this.chain = run.catch(() => undefined);
-    return run;
-  }
-
   private fail(err: unknown): void {
     if (this.stopping) return;
     this.fatal = err;
     this.pending = [];
+    this.pendingOffsets.clear();
     this.pendingExternal = [];
+    for (const t of this.tasks.values()) for (const d of t.dirty) d.values.clear();
     this.log.warn('the pipeline stopped on an error', { error: String((err as Error)?.message ?? err) });
     void this.stop();
   }
@@ -305,20 +362,36 @@ export class PipelineRun extends EventEmitter {
     this.everAssigned = true;
     // A task whose inputs went elsewhere is dropped: another instance owns its state now, and
     // getting it back later means restoring afresh from the changelog.
-    for (const [id, t] of this.tasks) {
+    for (const id of this.tasks.keys()) {
       const inputs = this.plan.tasks.find((x) => x.id === id)?.inputs ?? [];
-      if (inputs.length > 0 && !inputs.some((i) => this.assigned.has(`${i.topic}/${i.partition}`)))
+      if (inputs.length > 0 && !inputs.some((i) => this.assigned.has(`${i.topic}/${i.partition}`))) {
         this.tasks.delete(id);
-      void t;
+        for (const i of inputs) this.position.delete(`${i.topic}/${i.partition}`);
+      }
     }
+    for (const tp of this.position.keys()) if (!this.assigned.has(tp)) this.position.delete(tp);
   }
 
   // ---- tasks ----
 
-  private async ensureTask(sub: Subtopology, partition: number): Promise<Task> {
-    const id = `${sub.id}_${partition}`;
-    const have = this.tasks.get(id);
+  /** The task of `partition`, restored first when it does not exist (restores run one at a time). */
+  private ensureTask(sub: Subtopology, partition: number): Task | Promise<Task> {
+    const have = this.tasks.get(`${sub.id}_${partition}`);
     if (have) return have;
+    this.restores++;
+    const run = this.restoring
+      .then(() => this.tasks.get(`${sub.id}_${partition}`) ?? this.restoreTasks(sub, partition))
+      .finally(() => {
+        this.restores--;
+        // Restoring is not idleness: the batch that asked for it is processed next.
+        this.lastInput = Date.now();
+      });
+    this.restoring = run.catch(() => undefined);
+    return run;
+  }
+
+  private async restoreTasks(sub: Subtopology, partition: number): Promise<Task> {
+    const id = `${sub.id}_${partition}`;
     // Restore every assigned task that does not exist yet with one read of the changelogs.
     const wanted = new Map<string, { sub: Subtopology; partition: number }>([[id, { sub, partition }]]);
     for (const key of this.assigned) {
@@ -350,18 +423,14 @@ export class PipelineRun extends EventEmitter {
     restored: Map<string, import('../../kafka/client').ConsumedRecord[]>,
   ): Task {
     const changelogs: string[] = [];
+    const dirty: DirtyKeys[] = [];
     const storesOf = (nodeId: string): StoreFactory => {
       const topic = this.plan.changelogs[nodeId];
       if (!topic) return memoryStores();
       changelogs.push(topic);
-      return memoryStores((store, key, value) =>
-        this.pending.push({
-          topic,
-          partition,
-          key: changelogKey(store, key),
-          value: value === null ? null : JSON.stringify(value),
-        }),
-      );
+      const values = new Map<string, unknown>();
+      dirty.push({ topic, partition, values });
+      return memoryStores((store, key, value) => values.set(changelogKey(store, key), value));
     };
     const graph = new TaskGraph({
       nodes: sub.nodes.map((n) => this.nodes.get(n) as SpecNode),
@@ -370,6 +439,7 @@ export class PipelineRun extends EventEmitter {
       cut: this.cut,
       stores: storesOf,
       now: () => Date.now(),
+      sampleEdges: this.opts.sampleEdges === true,
       hooks: {
         sink: (nodeId, r) => this.toSink(nodeId, r),
         late: (nodeId, r, routed) => this.toLate(partition, nodeId, r, routed),
@@ -383,6 +453,7 @@ export class PipelineRun extends EventEmitter {
       partition,
       graph,
       changelogs: [...new Set(changelogs)],
+      dirty,
       lastWatermark: -Infinity,
     };
     // Declare the inputs so a silent partition holds the watermark until it idles out.
@@ -394,7 +465,6 @@ export class PipelineRun extends EventEmitter {
 
     // Restore: apply each node's changelog entries, in log order, to its stores.
     let wm = -Infinity;
-    const drop = this.pending.length;
     for (const nodeId of sub.nodes) {
       const topic = this.plan.changelogs[nodeId];
       const op = graph.operator(nodeId);
@@ -416,7 +486,6 @@ export class PipelineRun extends EventEmitter {
         stores.get(k.s)?.restore([[k.k, v]]);
       }
     }
-    this.pending.length = drop;
     if (wm > -Infinity) {
       graph.setWatermark(wm);
       task.lastWatermark = graph.watermark();
@@ -447,35 +516,48 @@ export class PipelineRun extends EventEmitter {
 
   // ---- input ----
 
-  private async onBatch(batch: ConsumedBatch, ctl: BatchControl): Promise<void> {
+  private async onBatch(batch: ConsumedBatch): Promise<void> {
     if (this.stopping || batch.records.length === 0) return;
     const input = this.topicInputs.get(batch.topic);
     if (!input) return;
     this.lastInput = Date.now();
-    const task = await this.ensureTask(input.sub, batch.partition);
+    const got = this.ensureTask(input.sub, batch.partition);
+    const task = got instanceof Promise ? await got : got;
+    if (this.stopping) return;
+    const tp = `${batch.topic}/${batch.partition}`;
+    // After a rejoin kafkajs fetches again from the committed offset; what is already in the
+    // buffer or in the flush in flight must not be processed twice.
+    const from = this.position.get(tp);
     const t0 = performance.now();
-    for (const r of batch.records) {
-      if (!ctl.isRunning() || ctl.isStale()) break;
-      if (input.repartition) {
+    const graph = task.graph;
+    const records = batch.records;
+    let processed = 0;
+    let last: bigint | undefined;
+    if (input.repartition) {
+      const rpTime = this.repartitionTime(batch.topic);
+      const partitionId = `rp:${tp}`;
+      for (const r of records) {
+        if (from !== undefined && r.offset < from) continue;
         let decoded;
         try {
           decoded = decodeRepartition(r);
         } catch (err) {
           this.toDeadLetter(input.sub.nodes[0] ?? '-', rawAsRecord(r), err);
+          last = r.offset;
           continue;
         }
-        task.graph.observe(
-          `rp:${batch.topic}/${batch.partition}`,
-          decoded.record.timestamp,
-          this.repartitionTime(batch.topic),
-        );
-        const target = this.plan.repartitions.find(
-          (x) => x.topic === batch.topic && x.toPort === decoded.port,
-        );
-        task.graph.deliver(target?.to ?? '', decoded.port, decoded.record);
-      } else {
-        for (const nodeId of input.sourceIds) {
-          const node = this.nodes.get(nodeId) as SpecNode;
+        graph.observe(partitionId, decoded.record.timestamp, rpTime);
+        graph.deliver(this.repartitionTarget(batch.topic, decoded.port), decoded.port, decoded.record);
+        graph.advance();
+        processed++;
+        last = r.offset;
+        if (this.fatal !== undefined) break;
+      }
+    } else {
+      const sources = input.sourceIds.map((id) => this.nodes.get(id) as SpecNode);
+      for (const r of records) {
+        if (from !== undefined && r.offset < from) continue;
+        for (const node of sources) {
           let record: EngineRecord | undefined;
           try {
             record =
@@ -483,36 +565,73 @@ export class PipelineRun extends EventEmitter {
                 ? decodeCdcRecord(r, node.config)
                 : decodeSourceRecord(r, node.config);
           } catch (err) {
-            this.toDeadLetter(nodeId, rawAsRecord(r), err, r.value);
+            this.toDeadLetter(node.id, rawAsRecord(r), err, r.value);
             continue;
           }
-          if (record) task.graph.deliver(nodeId, 'in', record);
+          if (record) graph.deliver(node.id, 'in', record);
         }
-      }
-      task.graph.advance();
-      if (this.fatal !== undefined) {
-        // Fail fast: nothing of this batch is sent or committed; a restart reads it again.
-        this.fail(this.fatal);
-        return;
+        graph.advance();
+        processed++;
+        last = r.offset;
+        if (this.fatal !== undefined) break;
       }
     }
-    this.metrics.batch(batch, performance.now() - t0);
-    const last = batch.records[batch.records.length - 1];
-    if (!last) return;
-    await this.flush({ ctl, topic: batch.topic, partition: batch.partition, offset: last.offset });
+    if (this.fatal !== undefined) {
+      // Fail fast: nothing of this batch is sent or committed; a restart reads it again.
+      this.fail(this.fatal);
+      return;
+    }
+    this.metrics.batch(batch, performance.now() - t0, processed);
+    if (last === undefined) return;
+    this.position.set(tp, last + 1n);
+    this.pendingOffsets.set(tp, { topic: batch.topic, partition: batch.partition, offset: last + 1n });
+    await this.afterInput();
   }
 
-  private async tick(): Promise<void> {
+  /** Starts a flush when none is in flight (at-least-once); waits for it when the buffer is full. */
+  private async afterInput(): Promise<void> {
+    const full = this.pending.length >= (this.opts.maxBufferedRecords ?? DEFAULT_MAX_BUFFERED);
+    if (this.flushBusy) {
+      if (full) await this.requestFlush();
+      return;
+    }
+    const due =
+      this.guarantee === 'at-least-once' || Date.now() - this.lastFlushAt >= this.commitIntervalMs();
+    if (due || full) {
+      const p = this.requestFlush();
+      if (full) await p;
+      else p.catch(() => undefined);
+    }
+  }
+
+  private readonly repartitionTargets = new Map<string, string>();
+
+  private repartitionTarget(topic: string, port: string): string {
+    const k = `${topic}\0${port}`;
+    let to = this.repartitionTargets.get(k);
+    if (to === undefined) {
+      to = this.plan.repartitions.find((x) => x.topic === topic && x.toPort === port)?.to ?? '';
+      this.repartitionTargets.set(k, to);
+    }
+    return to;
+  }
+
+  private tick(): void {
     if (this.stopping) return;
-    for (const t of this.tasks.values()) t.graph.advance();
-    if (this.fatal !== undefined) throw this.fatal;
-    await this.flush(undefined);
+    try {
+      for (const t of this.tasks.values()) t.graph.advance();
+      if (this.fatal !== undefined) throw this.fatal;
+    } catch (e) {
+      this.fail(e);
+      return;
+    }
+    if (this.hasBuffered() && !this.flushBusy) void this.requestFlush().catch(() => undefined);
     this.emitMetrics(false);
     const idle = this.opts.untilIdleMs;
     const waitingForGroup = this.consumer !== undefined && !this.everAssigned;
+    if (this.restores > 0) this.lastInput = Date.now();
     if (idle !== undefined && !waitingForGroup && Date.now() - this.lastInput >= idle) void this.stop();
   }
-
   // ---- output ----
 
   private toSink(nodeId: string, r: EngineRecord): void {
@@ -593,14 +712,58 @@ export class PipelineRun extends EventEmitter {
     this.pending.push(encodeRepartition(r, rp.topic, partitionFor(key, rp.partitions), rp.toPort));
   }
 
-  /**
-   * Sends what is pending and, with `commit`, commits the batch's input position after it —
-   * in one transaction with exactly-once.
-   */
-  private async flush(
-    commit: { ctl: BatchControl; topic: string; partition: number; offset: bigint } | undefined,
-  ): Promise<void> {
+  private hasBuffered(): boolean {
+    if (this.pending.length > 0 || this.pendingOffsets.size > 0 || this.pendingExternal.length > 0)
+      return true;
     for (const t of this.tasks.values()) {
+      if (t.graph.watermark() > t.lastWatermark) return true;
+      for (const d of t.dirty) if (d.values.size > 0) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Queues a flush of everything buffered when it starts; flushes run one at a time, and a
+   * request while one is queued joins it. Resolves when that flush is done; rejects (and stops
+   * the run) when it failed.
+   */
+  private requestFlush(): Promise<void> {
+    if (this.flushQueued) return this.flushQueued;
+    const p = this.flushTail.then(async () => {
+      this.flushQueued = undefined;
+      if (this.fatal !== undefined) throw this.fatal;
+      this.flushBusy = true;
+      try {
+        await this.flushOnce();
+      } finally {
+        this.flushBusy = false;
+      }
+    });
+    this.flushQueued = p;
+    this.flushTail = p.catch(() => undefined);
+    p.catch((e: unknown) => this.fail(e));
+    return p;
+  }
+
+  /**
+   * Sends what is buffered and commits the input positions processed into it — in one
+   * transaction with exactly-once.
+   */
+  private async flushOnce(): Promise<void> {
+    this.lastFlushAt = Date.now();
+    // Take the buffer as it is now (synchronously): batches processed during the sends go to the next flush.
+    for (const t of this.tasks.values()) {
+      for (const d of t.dirty) {
+        if (d.values.size === 0) continue;
+        for (const [key, value] of d.values)
+          this.pending.push({
+            topic: d.topic,
+            partition: d.partition,
+            key,
+            value: value === null || value === undefined ? null : JSON.stringify(value),
+          });
+        d.values.clear();
+      }
       const wm = t.graph.watermark();
       if (wm > t.lastWatermark && Number.isFinite(wm)) {
         t.lastWatermark = wm;
@@ -615,9 +778,11 @@ export class PipelineRun extends EventEmitter {
     }
     const records = this.pending;
     this.pending = [];
+    const offsets = [...this.pendingOffsets.values()];
+    this.pendingOffsets = new Map();
     const external = this.pendingExternal;
     this.pendingExternal = [];
-    if (records.length === 0 && external.length === 0 && !commit) return;
+    if (records.length === 0 && external.length === 0 && offsets.length === 0) return;
     const producer = this.producer as KafkaProducer;
     // External sinks first: their flush makes them durable before offsets move.
     if (external.length > 0) {
@@ -634,31 +799,57 @@ export class PipelineRun extends EventEmitter {
     }
     const t0 = performance.now();
     if (this.guarantee === 'exactly-once') {
-      if (records.length === 0 && !commit) return;
-      const tx = await producer.transaction();
-      try {
-        if (records.length > 0) await tx.send(records);
-        if (commit)
-          await tx.sendOffsets(this.plan.groupId, [
-            { topic: commit.topic, partition: commit.partition, offset: commit.offset + 1n },
-          ]);
-        await tx.commit();
-      } catch (err) {
-        await tx.abort().catch(() => undefined);
-        // The tasks' state is ahead of what was committed: stop, a restart restores it.
-        throw new PipelineError(`the transaction failed: ${(err as Error).message}`, undefined, err);
+      if (records.length > 0 || offsets.length > 0) {
+        const tx = await producer.transaction();
+        try {
+          if (records.length > 0) await tx.send(records);
+          if (offsets.length > 0) await tx.sendOffsets(this.plan.groupId, offsets);
+          await tx.commit();
+        } catch (err) {
+          await tx.abort().catch(() => undefined);
+          // The tasks' state is ahead of what was committed: stop, a restart restores it.
+          throw new PipelineError(`the transaction failed: ${(err as Error).message}`, undefined, err);
+        }
       }
-      if (commit) commit.ctl.resolve(commit.offset);
     } else {
       if (records.length > 0) await producer.send(records);
-      if (commit) {
-        commit.ctl.resolve(commit.offset);
-        await commit.ctl.commit();
-      }
+      if (offsets.length > 0) this.commit(offsets);
     }
     this.metrics.produced(records.length + external.length, performance.now() - t0);
   }
 
+  /**
+   * Commits input positions after their outputs were acknowledged, without holding up the next
+   * flush; commits go one at a time and positions waiting meanwhile merge into the next one.
+   */
+  private commit(offsets: TopicPartitionOffset[]): void {
+    const consumer = this.consumer;
+    if (!consumer) return;
+    if (this.commitWaiting) {
+      const merged = new Map(this.commitWaiting.map((o) => [`${o.topic}/${o.partition}`, o]));
+      for (const o of offsets) merged.set(`${o.topic}/${o.partition}`, o);
+      this.commitWaiting = [...merged.values()];
+      return;
+    }
+    this.commitWaiting = offsets;
+    this.commitTail = this.commitTail.then(async () => {
+      const todo = this.commitWaiting ?? [];
+      this.commitWaiting = undefined;
+      // Only partitions this member still owns; the others are read again by their new owner.
+      const mine = todo.filter((o) => this.assigned.has(`${o.topic}/${o.partition}`));
+      if (mine.length === 0) return;
+      try {
+        await consumer.commit(mine);
+      } catch (err) {
+        if (!REBALANCE_ERROR.test(String((err as Error)?.message ?? err))) throw err;
+        this.log.warn('an offset commit failed during a rebalance; those records will be read again', {
+          error: String((err as Error).message),
+        });
+      }
+    });
+    this.commitTail.catch((e: unknown) => this.fail(e));
+    this.commitTail = this.commitTail.catch(() => undefined);
+  }
   // ---- metrics ----
 
   private lastMetrics = 0;
@@ -729,16 +920,17 @@ export class PipelineRun extends EventEmitter {
                 );
                 return;
               }
-              await this.serial(async () => {
-                if (this.stopping) return;
-                this.lastInput = Date.now();
-                const task = this.tasks.get(`${sub.id}_0`) ?? (await this.ensureTask(sub, 0));
-                for (const r of records) {
-                  task.graph.deliver(n.id, 'in', r);
-                  task.graph.advance();
-                }
-                await this.flush(undefined);
-              });
+              if (this.stopping) return;
+              this.lastInput = Date.now();
+              const task = await this.ensureTask(sub, 0);
+              if (this.stopping) return;
+              for (const r of records) {
+                task.graph.deliver(n.id, 'in', r);
+                task.graph.advance();
+              }
+              if (this.fatal !== undefined) throw this.fatal;
+              // A source without offsets to commit: its records are out once flushed.
+              await this.requestFlush();
             },
           });
         }),

@@ -11,6 +11,7 @@
  * in graph order, so what an upstream operator emits reaches a downstream one before
  * that one sees the new watermark (as Flink forwards watermarks after records).
  */
+import { edgeKey } from '../../api/index';
 import type { ResolvedEdge } from '../../spec/graph';
 import type { SpecNode } from '../../spec/types';
 import { durationMs } from '../operators/config';
@@ -51,6 +52,22 @@ export interface TaskGraphOptions {
   hooks: TaskGraphHooks;
   /** Wall clock in ms, for idleness. */
   now: () => number;
+  /** Keep the newest EDGE_SAMPLES records of every edge (`edgeStats()`); off by default. */
+  sampleEdges?: boolean;
+}
+
+/** Records kept per edge when sampling. */
+export const EDGE_SAMPLES = 20;
+
+/** What went along one edge in this task: a count, and with sampling a ring of the newest records. */
+export interface EdgeStat {
+  /** `edgeKey()` of the edge: `from.port->to.port`. */
+  readonly key: string;
+  count: number;
+  /** The newest records, oldest first once the ring wrapped; empty without sampling. */
+  readonly ring: EngineRecord[];
+  /** The ring slot the next record overwrites. */
+  next: number;
 }
 
 interface Counters {
@@ -60,7 +77,9 @@ interface Counters {
   errors: number;
 }
 
-type Route = { kind: 'local'; to: string; port: string } | { kind: 'crossing'; edge: ResolvedEdge };
+type Route = ({ kind: 'local'; to: string; port: string } | { kind: 'crossing'; edge: ResolvedEdge }) & {
+  stat: EdgeStat;
+};
 
 /** Event-time options of a source node. */
 export function timeOptions(node: SpecNode): PartitionTimeOptions {
@@ -77,6 +96,7 @@ export class TaskGraph {
   private readonly routes = new Map<string, Route[]>();
   private readonly counts = new Map<string, Counters>();
   private readonly contexts = new Map<string, OperatorContext>();
+  private readonly edges: EdgeStat[] = [];
   readonly tracker = new WatermarkTracker();
   private wm = -Infinity;
 
@@ -92,7 +112,16 @@ export class TaskGraph {
       const local = this.nodes.has(e.to) && !(opts.cut?.has(e.index) ?? false);
       const key = `${e.from}.${e.fromPort}`;
       const list = this.routes.get(key) ?? [];
-      list.push(local ? { kind: 'local', to: e.to, port: e.toPort } : { kind: 'crossing', edge: e });
+      const stat: EdgeStat = {
+        key: edgeKey({ from: `${e.from}.${e.fromPort}`, to: `${e.to}.${e.toPort}` }),
+        count: 0,
+        ring: [],
+        next: 0,
+      };
+      this.edges.push(stat);
+      list.push(
+        local ? { kind: 'local', to: e.to, port: e.toPort, stat } : { kind: 'crossing', edge: e, stat },
+      );
       this.routes.set(key, list);
     }
   }
@@ -148,6 +177,11 @@ export class TaskGraph {
     return this.wm;
   }
 
+  /** Per edge leaving a node of this task: records that took it (and samples, when kept). */
+  edgeStats(): readonly EdgeStat[] {
+    return this.edges;
+  }
+
   counters(nodeId: string): NodeCounters {
     const c = this.counts.get(nodeId);
     const op = this.operators.get(nodeId);
@@ -178,9 +212,16 @@ export class TaskGraph {
     const isSink = node.kind.startsWith('sink.');
     const isSource = node.kind.startsWith('source.');
     const options = isSource ? timeOptions(node) : undefined;
+    const sample = this.opts.sampleEdges === true;
+    const routesOf = new Map<string, Route[]>();
+    const none: Route[] = [];
     return {
       emit: (port, record) => {
-        const routes = this.routes.get(`${nodeId}.${port}`) ?? [];
+        let routes = routesOf.get(port);
+        if (routes === undefined) {
+          routes = this.routes.get(`${nodeId}.${port}`) ?? none;
+          routesOf.set(port, routes);
+        }
         if (port === 'late') {
           counts.late++;
           hooks.late(nodeId, record, routes.length > 0);
@@ -197,6 +238,13 @@ export class TaskGraph {
             options,
           );
         for (const r of routes) {
+          const stat = r.stat;
+          stat.count++;
+          if (sample) {
+            // Overwrite a slot instead of copying: the record object is shared, not cloned.
+            stat.ring[stat.next] = record;
+            stat.next = stat.next + 1 === EDGE_SAMPLES ? 0 : stat.next + 1;
+          }
           if (r.kind === 'local') this.deliver(r.to, r.port, record);
           else hooks.crossing?.(r.edge, record);
         }

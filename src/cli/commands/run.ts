@@ -4,6 +4,8 @@ import { formatProblem, validateFile } from './validate';
 
 interface RunCliOptions {
   bootstrap?: string;
+  profile?: string;
+  connections?: string;
   embedded?: boolean;
   data?: string;
   guarantee: 'at-least-once' | 'exactly-once';
@@ -34,6 +36,15 @@ export function registerRun(program: Command): void {
       '--bootstrap <host:port>',
       'Kafka bootstrap servers (default: the embedded broker at 127.0.0.1:9092)',
     )
+    // The same connection options as `kflow topics` (src/cli/commands/topics.ts).
+    .option(
+      '--profile <name>',
+      'connection profile: TLS, SASL, AWS IAM (secrets from KFLOW_SECRET_* variables)',
+    )
+    .option(
+      '--connections <file>',
+      'with --profile: connections file (default: $KFLOW_CONNECTIONS or ~/.config/kflow/connections.json)',
+    )
     .option('--embedded', 'start the embedded broker in this process')
     .option('--data <dir>', 'with --embedded: data directory (default: temporary)')
     .addOption(
@@ -59,6 +70,9 @@ export function registerRun(program: Command): void {
     .option('--json', 'machine-readable output: the plan as JSON, progress as JSON lines')
     .action(async function (this: Command, file: string, opts: RunCliOptions) {
       if (opts.embedded && opts.bootstrap) this.error('error: --embedded and --bootstrap exclude each other');
+      if (opts.profile && (opts.embedded || opts.bootstrap))
+        this.error('error: --profile excludes --embedded and --bootstrap');
+      if (opts.connections && !opts.profile) this.error('error: --connections needs --profile');
       if (opts.data && !opts.embedded) this.error('error: --data needs --embedded');
       if (opts.quiet && opts.json) this.error('error: --quiet and --json exclude each other');
       const setCode = (c: number) => this.setOptionValue('__exitCode', c);
@@ -78,7 +92,15 @@ export function registerRun(program: Command): void {
         return;
       }
       const { connect } = await import('../../kafka/client');
-      const { embeddedProfile } = await import('../../kafka/profile');
+      const { embeddedProfile, findProfile, loadProfiles } = await import('../../kafka/profile');
+      let named;
+      try {
+        named = opts.profile ? findProfile(loadProfiles(opts.connections), opts.profile) : undefined;
+      } catch (err) {
+        process.stderr.write(`kflow run: ${err instanceof Error ? err.message : String(err)}\n`);
+        setCode(1);
+        return;
+      }
       let broker: { bootstrap: string; stop(): Promise<void> } | undefined;
       if (opts.embedded && !opts.plan) {
         const { startBroker } = await import('../../broker/index');
@@ -91,9 +113,11 @@ export function registerRun(program: Command): void {
         if (!opts.quiet && !opts.json) process.stderr.write(`embedded broker on ${broker.bootstrap}\n`);
       }
       const bootstrap = broker?.bootstrap ?? opts.bootstrap;
-      const profile = bootstrap
-        ? { ...embeddedProfile(), name: 'cli', bootstrap: bootstrap.split(',') }
-        : embeddedProfile();
+      const profile =
+        named ??
+        (bootstrap
+          ? { ...embeddedProfile(), name: 'cli', bootstrap: bootstrap.split(',') }
+          : embeddedProfile());
       const client = await connect(profile);
       try {
         if (opts.plan) {

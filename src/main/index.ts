@@ -61,7 +61,11 @@ async function refreshMenu(): Promise<void> {
         platform: process.platform,
         recent,
         send: sendMenu,
-        openDocs: () => void shell.openPath(join(app.getAppPath(), 'docs', 'README.md')),
+        // Packaged, the docs are extraResources (the OS viewer cannot read inside app.asar).
+        openDocs: () =>
+          void shell.openPath(
+            join(app.isPackaged ? process.resourcesPath : app.getAppPath(), 'docs', 'README.md'),
+          ),
         about: () =>
           void dialog.showMessageBox({
             type: 'info',

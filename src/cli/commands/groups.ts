@@ -1,5 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { ResetTarget } from '../../inspector/groups';
+import type { LagSample, LagTrend } from '../../inspector/lag-history';
+import type { KafkaClient } from '../../kafka/client';
 import {
   addConnectionOptions,
   intArg,
@@ -81,16 +83,34 @@ export function registerGroups(program: Command): void {
   });
 
   addConnectionOptions(
-    groups.command('lag').argument('<group>').description('lag per partition and in total'),
-  ).action(async function (this: Command, groupId: string, opts: ConnectionCliOptions) {
-    await withClient(this, opts, async (client) => {
-      const { groupLag } = await import('../../inspector/groups');
-      const lag = await groupLag(client, groupId);
-      if (opts.json) return printJson(lag);
-      printLag(lag.partitions);
-      process.stdout.write(`total lag ${lag.total}\n`);
+    groups
+      .command('lag')
+      .argument('<group>')
+      .description('lag per partition and in total; --watch samples it and shows the catch-up rate'),
+  )
+    .option('-w, --watch', 'sample the lag every --interval seconds until Ctrl-C, one row per sample')
+    .option('--interval <s>', 'seconds between samples with --watch', secondsArg('--interval'), 5)
+    .option(
+      '--window <s>',
+      'seconds of history the catch-up rate is computed over',
+      secondsArg('--window'),
+      60,
+    )
+    .option('--samples <n>', 'stop after this many samples (implies --watch)', intArg('--samples', 1))
+    .action(async function (
+      this: Command,
+      groupId: string,
+      opts: ConnectionCliOptions & { watch?: boolean; interval: number; window: number; samples?: number },
+    ) {
+      await withClient(this, opts, async (client) => {
+        const { groupLag } = await import('../../inspector/groups');
+        if (opts.watch || opts.samples !== undefined) return watchLag(client, groupId, opts);
+        const lag = await groupLag(client, groupId);
+        if (opts.json) return printJson(lag);
+        printLag(lag.partitions);
+        process.stdout.write(`total lag ${lag.total}\n`);
+      });
     });
-  });
 
   addConnectionOptions(
     groups
@@ -184,4 +204,94 @@ function printLag(
     ['TOPIC', 'PARTITION', 'COMMITTED', 'END', 'LAG', 'OWNER'],
     partitions.map((p) => [p.topic, p.partition, p.committed, p.high, p.lag, p.owner]),
   );
+}
+
+function secondsArg(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0.1)
+      throw new InvalidArgumentError(`${name} must be a number of seconds >= 0.1.`);
+    return n;
+  };
+}
+
+const grouped = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/** A duration a person reads at a glance: 45 s, 12 min, 3.5 h, 2.1 d. */
+export function humanSeconds(s: number): string {
+  if (s < 90) return `${Math.round(s)} s`;
+  if (s < 90 * 60) return `${Math.round(s / 60)} min`;
+  if (s < 36 * 3600) return `${(s / 3600).toFixed(1)} h`;
+  return `${(s / 86400).toFixed(1)} d`;
+}
+
+export const LAG_WATCH_HEAD = `${'TIME'.padEnd(8)}  ${'TOTAL LAG'.padStart(12)}  ${'CHANGE'.padStart(10)}  ${'RATE/S'.padStart(9)}  CATCH-UP`;
+
+/**
+ * One row of `groups lag --watch`: the sample's time (UTC), its total lag, the change since the
+ * previous sample, the trend's rate (negative: catching up) and what the rate means.
+ */
+export function lagWatchRow(sample: LagSample, previous: LagSample | undefined, trend: LagTrend): string {
+  const time = new Date(sample.at).toISOString().slice(11, 19);
+  const change =
+    previous === undefined
+      ? '-'
+      : `${sample.total >= previous.total ? '+' : ''}${grouped(Number(sample.total - previous.total))}`;
+  const rate =
+    trend.ratePerSec === null ? '-' : `${trend.ratePerSec > 0 ? '+' : ''}${trend.ratePerSec.toFixed(1)}`;
+  const outlook =
+    trend.state === 'caught-up'
+      ? 'caught up'
+      : trend.state === 'catching-up'
+        ? `in ${humanSeconds(trend.secondsToZero!)}`
+        : trend.state === 'falling-behind'
+          ? 'falling behind'
+          : trend.state === 'steady'
+            ? 'not moving'
+            : '-';
+  return `${time.padEnd(8)}  ${grouped(Number(sample.total)).padStart(12)}  ${change.padStart(10)}  ${rate.padStart(9)}  ${outlook}`;
+}
+
+/** Samples a group's lag until Ctrl-C (or --samples), printing each sample with the trend so far. */
+async function watchLag(
+  client: KafkaClient,
+  groupId: string,
+  opts: ConnectionCliOptions & { interval: number; window: number; samples?: number },
+): Promise<void> {
+  const { groupLag } = await import('../../inspector/groups');
+  const { LagHistory, sampleOf } = await import('../../inspector/lag-history');
+  const history = new LagHistory({ capacity: 10_000, windowMs: opts.window * 1000 });
+  const ac = new AbortController();
+  const stop = () => ac.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    if (!opts.json)
+      process.stdout.write(
+        `lag of group ${groupId}, every ${opts.interval} s (Ctrl-C stops)\n${LAG_WATCH_HEAD}\n`,
+      );
+    let previous: LagSample | undefined;
+    for (let n = 0; !ac.signal.aborted && (opts.samples === undefined || n < opts.samples); n++) {
+      if (n > 0) {
+        await new Promise<void>((res) => {
+          const t = setTimeout(res, opts.interval * 1000);
+          ac.signal.addEventListener('abort', () => (clearTimeout(t), res()), { once: true });
+        });
+        if (ac.signal.aborted) break;
+      }
+      const lag = await groupLag(client, groupId);
+      const sample = sampleOf(lag, Date.now());
+      history.add(groupId, sample);
+      const trend = history.trend(groupId);
+      if (opts.json)
+        process.stdout.write(
+          `${JSON.stringify({ groupId, groupState: lag.state, at: sample.at, total: sample.total, partitions: sample.partitions, ...trend }, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x))}\n`,
+        );
+      else process.stdout.write(`${lagWatchRow(sample, previous, trend)}\n`);
+      previous = sample;
+    }
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
 }

@@ -99,6 +99,9 @@ export function createPipelines(opts: PipelinesOptions): PipelinesApi {
 
     async open(filePath) {
       const file = absolute(filePath, 'pipelines.open');
+      // Only spec files: the page has no business reading ~/.ssh through this call.
+      if (!file.endsWith('.json'))
+        throw new ApiError('invalid', `pipelines.open: ${file}: a spec file name ends in .json`);
       const stat = await fs.stat(file);
       if (!stat.isFile()) throw new ApiError('invalid', `pipelines.open: ${file} is not a file`);
       if (stat.size > MAX_SPEC_BYTES)

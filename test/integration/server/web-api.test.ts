@@ -146,6 +146,7 @@ describe('kflow web API', () => {
     await expect(call('pipelines.open', join(dir, 'missing.json'))).rejects.toMatchObject({
       code: 'not-found',
     });
+    await expect(call('pipelines.open', '/etc/passwd')).rejects.toMatchObject({ code: 'invalid' });
   });
 
   it('runs a datagen → topic pipeline on the embedded broker, with rising metrics on the socket', async () => {

@@ -3,6 +3,7 @@ import type { ApiClient, TopicRecordView } from '../../../api/index';
 import { Dialog } from '../run/Dialog';
 import { formatTime, oneLine, prettyRecordValue } from '../run/format';
 import { errorMessage } from './use-call';
+import { TAIL_RECORDS, useTail } from './use-tail';
 import { buildReadRequest, DEFAULT_READ_FORM, type FromKind, type ReadForm } from './read-request';
 
 export interface RecordBrowserProps {
@@ -35,6 +36,7 @@ export function RecordBrowser({ client, connection, topic, partitions }: RecordB
   const [error, setError] = useState<string | null>(null);
   const [reading, setReading] = useState(false);
   const [open, setOpen] = useState<TopicRecordView | null>(null);
+  const tail = useTail(client);
   const set = <K extends keyof ReadForm>(k: K, v: ReadForm[K]) => setForm((f) => ({ ...f, [k]: v }));
 
   const read = async (e: FormEvent) => {
@@ -45,6 +47,7 @@ export function RecordBrowser({ client, connection, topic, partitions }: RecordB
       return;
     }
     setError(null);
+    tail.reset();
     setReading(true);
     try {
       setResult(await client.api.topics.read(built.value));
@@ -54,6 +57,30 @@ export function RecordBrowser({ client, connection, topic, partitions }: RecordB
       setReading(false);
     }
   };
+
+  const follow = () => {
+    if (tail.following) {
+      tail.stop();
+      return;
+    }
+    const built = buildReadRequest({ ...form, limit: '1' }, topic, connection);
+    if (!built.ok) {
+      setError(built.error);
+      return;
+    }
+    setError(null);
+    setResult(null);
+    const { limit: _limit, ...req } = built.value;
+    tail.start(req);
+  };
+  const shown: Result | null =
+    tail.following || tail.records.length > 0 || tail.ended
+      ? {
+          records: tail.records,
+          scanned: tail.records.length,
+          reason: tail.following ? 'following' : (tail.ended ?? 'stopped'),
+        }
+      : result;
 
   return (
     <div className="kf-records">
@@ -138,20 +165,24 @@ export function RecordBrowser({ client, connection, topic, partitions }: RecordB
         <button type="submit" className="kf-button kf-button--primary" disabled={reading}>
           Read
         </button>
+        <button type="button" className="kf-button" aria-pressed={tail.following} onClick={follow}>
+          Follow
+        </button>
       </form>
-      {error && (
+      {(error ?? tail.error) && (
         <p role="alert" className="kf-error-text">
-          {error}
+          {error ?? `Could not follow ${topic}: ${tail.error}`}
         </p>
       )}
       {reading && <p className="kf-muted">Reading…</p>}
-      {result && (
+      {shown && (
         <>
           <p className="kf-muted" role="status">
-            {result.records.length} record{result.records.length === 1 ? '' : 's'} (scanned {result.scanned};{' '}
-            {result.reason})
+            {shown.reason === 'following'
+              ? `Following: ${shown.records.length} record${shown.records.length === 1 ? '' : 's'} so far (the newest ${TAIL_RECORDS} are kept)`
+              : `${shown.records.length} record${shown.records.length === 1 ? '' : 's'} (scanned ${shown.scanned}; ${shown.reason})`}
           </p>
-          {result.records.length > 0 && (
+          {shown.records.length > 0 && (
             <table className="kf-table kf-records__table">
               <caption className="kf-visually-hidden">Records</caption>
               <thead>
@@ -165,7 +196,7 @@ export function RecordBrowser({ client, connection, topic, partitions }: RecordB
                 </tr>
               </thead>
               <tbody>
-                {result.records.map((r) => (
+                {shown.records.map((r) => (
                   <tr key={`${r.partition}/${r.offset}`}>
                     <td>{r.partition}</td>
                     <td className="kf-mono">

@@ -183,6 +183,66 @@ describe('TopicsView', () => {
   });
 });
 
+describe('following a topic', () => {
+  it('starts a tail with the form’s position, shows pushed records of that tail only, and stops it', async () => {
+    const user = userEvent.setup();
+    let release: (v: { tailId: string }) => void = () => {};
+    const c = client({
+      topics: { tailStart: () => new Promise((resolve) => (release = resolve)) },
+    });
+    render(<TopicsView client={c} connection="staging" initialTopic="clicks" />);
+    await user.selectOptions(await screen.findByRole('combobox', { name: 'From' }), 'latest');
+    await user.click(screen.getByRole('button', { name: 'Follow' }));
+    expect(c.calls.find((x) => x.method === 'topics.tailStart')?.params[0]).toEqual({
+      connection: 'staging',
+      topic: 'clicks',
+      from: { kind: 'latest' },
+    });
+    // Pushed before the tail id came back: kept once the id is known.
+    act(() => c.emit({ type: 'topic.records', tailId: 'tail-7', records: [records[0] as TopicRecordView] }));
+    await act(async () => release({ tailId: 'tail-7' }));
+    act(() =>
+      c.emit({ type: 'topic.records', tailId: 'someone-else', records: [records[1] as TopicRecordView] }),
+    );
+    act(() =>
+      c.emit({
+        type: 'topic.records',
+        tailId: 'tail-7',
+        records: [{ ...(records[1] as TopicRecordView), offset: '8' }],
+      }),
+    );
+    const table = screen.getByRole('table', { name: 'Records' });
+    expect(
+      within(table)
+        .getAllByRole('row')
+        .slice(1)
+        .map((r) => within(r).getAllByRole('cell')[1]?.textContent),
+    ).toEqual(['41', '8']);
+    expect(screen.getByRole('status').textContent).toBe(
+      'Following: 2 records so far (the newest 1000 are kept)',
+    );
+    expect(screen.getByRole('button', { name: 'Follow' }).getAttribute('aria-pressed')).toBe('true');
+
+    await user.click(screen.getByRole('button', { name: 'Follow' }));
+    expect(c.calls.filter((x) => x.method === 'topics.tailStop').map((x) => x.params[0])).toEqual(['tail-7']);
+    expect(screen.getByRole('button', { name: 'Follow' }).getAttribute('aria-pressed')).toBe('false');
+  });
+
+  it('says why a tail ended and stops the tail on unmount', async () => {
+    const user = userEvent.setup();
+    const c = client();
+    const { unmount } = render(<TopicsView client={c} initialTopic="clicks" />);
+    await user.click(await screen.findByRole('button', { name: 'Follow' }));
+    await act(async () => {});
+    act(() => c.emit({ type: 'topic.tailEnded', tailId: 'tail-1', error: 'topic clicks was deleted' }));
+    expect(screen.getByRole('status').textContent).toBe('0 records (scanned 0; topic clicks was deleted)');
+    await user.click(screen.getByRole('button', { name: 'Follow' }));
+    await act(async () => {});
+    unmount();
+    expect(c.calls.filter((x) => x.method === 'topics.tailStop').map((x) => x.params[0])).toEqual(['tail-1']);
+  });
+});
+
 describe('consumer groups', () => {
   const group = (lag: number): GroupView => ({
     groupId: 'kflow-clicks',

@@ -168,6 +168,12 @@ export function createRuns(opts: RunsOptions): Runs {
         const planned = { dlqTopic: '', lateTopics: [] as string[] };
         run.on('metrics', (batch: MetricsBatch) => onMetrics(e, batch, planned));
         const plan = await run.start();
+        if (e.info.state === 'stopping') {
+          // Stopped while starting: stop() left the run to us, as stopping a half-started run races.
+          await run.stop();
+          setState(e, { state: 'stopped', stoppedAt: now() });
+          return e.info;
+        }
         planned.dlqTopic = plan.dlqTopic;
         planned.lateTopics = Object.values(plan.lateTopics);
         addLog(e, 'info', `running on ${connection}: ${plan.tasks.length} task(s), group ${plan.groupId}`);
@@ -200,7 +206,13 @@ export function createRuns(opts: RunsOptions): Runs {
 
     async stop(runId) {
       const e = get(runId);
-      if (e.info.state === 'stopped' || e.info.state === 'failed') return e.info;
+      if (e.info.state === 'stopped' || e.info.state === 'failed' || e.info.state === 'stopping')
+        return e.info;
+      if (e.info.state === 'starting') {
+        // start() sees this once the run is up and stops it then.
+        setState(e, { state: 'stopping' });
+        return e.info;
+      }
       setState(e, { state: 'stopping' });
       await e.run?.stop();
       // The metrics of the final flush go out now, not after the throttle's delay.

@@ -113,4 +113,30 @@ describe('runs', () => {
     });
     await expect(runs.api.start({ spec: spec as never })).rejects.toMatchObject({ code: 'conflict' });
   });
+
+  it('stops a run that is asked to stop while it is still starting', async () => {
+    const bus = createEventBus();
+    const states: string[] = [];
+    bus.subscribe((e) => e.type === 'run.state' && states.push(e.run.state));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const run = new FakeRun();
+    const runs = createRuns({
+      client: async () => {
+        await gate;
+        return {} as KafkaClient;
+      },
+      events: bus,
+      log: silentLog,
+      createRun: async () => run as unknown as RunHandle,
+    });
+    const started = runs.api.start({ spec: spec as never });
+    await vi.advanceTimersByTimeAsync(0);
+    const [info] = await runs.api.list();
+    expect((await runs.api.stop(info!.runId)).state).toBe('stopping');
+    release();
+    expect((await started).state).toBe('stopped');
+    expect(run.stopped).toBe(true);
+    expect(states).toEqual(['starting', 'stopping', 'stopped']);
+  });
 });

@@ -140,7 +140,9 @@ export function GroupsView({ client, connection, pollMs = 3000 }: GroupsViewProp
               <tr key={`${p.topic}/${p.partition}`}>
                 <td>{p.topic}</td>
                 <td>{p.partition}</td>
-                <td className="kf-mono">{p.committed}</td>
+                <td className="kf-mono" title={p.committed ? undefined : 'no committed offset'}>
+                  {p.committed || '–'}
+                </td>
                 <td className="kf-mono">{p.high}</td>
                 <td className={p.lag > 0 ? 'kf-warn-text' : undefined}>{formatCount(p.lag)}</td>
               </tr>

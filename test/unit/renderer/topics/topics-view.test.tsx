@@ -252,6 +252,7 @@ describe('consumer groups', () => {
     partitions: [
       { topic: 'clicks', partition: 0, committed: '10', high: '12', lag: 2 },
       { topic: 'clicks', partition: 1, committed: '5', high: String(5 + lag - 2), lag: lag - 2 },
+      { topic: 'views', partition: 0, committed: '', high: '3', lag: 3 },
     ],
   });
 
@@ -275,7 +276,7 @@ describe('consumer groups', () => {
       .getAllByRole('row')
       .slice(1)
       .map((r) => r.textContent);
-    expect(cells).toEqual(['clicks010122', 'clicks15127']);
+    expect(cells).toEqual(['clicks010122', 'clicks15127', 'views0–33']);
   });
 
   it('polls while shown and keeps a lag trend', async () => {

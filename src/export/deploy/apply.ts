@@ -177,7 +177,9 @@ export async function applyDeployment(
         );
       if (Date.now() - start > timeoutMs)
         throw new DeployError(
-          `${what} is still ${now} after ${Math.round(timeoutMs / 60_000)} min; it may still finish: follow it with kflow deploy --status and deploy again once it is ${done}`,
+          `${what} is still ${now} after ${
+            timeoutMs >= 60_000 ? `${Math.round(timeoutMs / 60_000)} min` : `${timeoutMs / 1000} s`
+          }; it may still finish: follow it with kflow deploy --status and deploy again once it is ${done}`,
         );
       await sleep(delay);
       delay = Math.min(tuning.pollMaxMs, Math.ceil(delay * 1.5));

@@ -221,3 +221,101 @@ describe('kflow deploy refuses before any change', () => {
     expect(r.code).toBe(2);
   });
 });
+
+describe('kflow deploy of an S3 sink on an existing cluster', () => {
+  const EXISTING = join(root, 'resources/profiles/existing-cluster.json');
+  let s3: FakeAws;
+  let saved: FakeAws;
+
+  function s3Spec(flushSize: number): string {
+    const spec = example('s3-hourly-archive');
+    const nodes = spec['nodes'] as { id: string; config: { flushSize: number } }[];
+    nodes.find((n) => n.id === 'lake')!.config.flushSize = flushSize;
+    const file = join(dir, `s3-${flushSize}.json`);
+    writeFileSync(file, JSON.stringify(spec));
+    return file;
+  }
+  function profileWithWorkers(workers: number): string {
+    const p = JSON.parse(readFileSync(EXISTING, 'utf8')) as { connect: { capacity: { workers: number } } };
+    p.connect.capacity.workers = workers;
+    const file = join(dir, `existing-${workers}.json`);
+    writeFileSync(file, JSON.stringify(p));
+    return file;
+  }
+
+  beforeAll(async () => {
+    s3 = await startFakeAws({ delayMs: 50 });
+    s3.state.addExistingCluster(
+      'arn:aws:kafka:us-east-1:123456789012:cluster/shared-kafka/3f2a1b4c-5d6e-7f80-9a1b-2c3d4e5f6a7b-2',
+      'shared-kafka',
+      'b-1.sharedkafka.abc123.c2.kafka.us-east-1.amazonaws.com:9098',
+    );
+    saved = fake;
+    fake = s3;
+  });
+  afterAll(async () => {
+    fake = saved;
+    await s3.stop();
+  });
+
+  it('creates the connector and its topics, then updates flush size and capacity in place', async () => {
+    const first = await run(s3Spec(1000), { apply: true }, EXISTING);
+    expect(first.code).toBe(0);
+    expect(s3.mutatingCalls().filter((c) => !c.endsWith('PutMetricAlarm'))).toEqual([
+      'kafka CreateTopic',
+      'kafka CreateTopic',
+      'logs CreateLogGroup',
+      'iam CreateRole',
+      'iam PutRolePolicy',
+      'kafkaconnect CreateCustomPlugin',
+      'kafkaconnect CreateWorkerConfiguration',
+      'kafkaconnect CreateConnector',
+    ]);
+    expect(s3.mutatingCalls().filter((c) => c.endsWith('PutMetricAlarm'))).toHaveLength(8);
+    const cluster = [...s3.state.clusters.values()][0]!;
+    expect([...cluster.topics.keys()].sort()).toEqual(['purchase-events', 'user-events']);
+
+    const drift = await run(s3Spec(500), { drift: true }, profileWithWorkers(2));
+    expect(drift.code).toBe(1);
+    expect(drift.out.trim().split('\n')).toEqual([
+      'connector s3-hourly-archive-stage-lake (node lake): connectorConfiguration.flush.size: deployed 1000, wanted 500 (deploy updates it)',
+      'connector s3-hourly-archive-stage-lake (node lake): capacity.provisionedCapacity.workerCount: deployed 1, wanted 2 (deploy updates it)',
+    ]);
+
+    const before = s3.calls.length;
+    const r = await run(s3Spec(500), { apply: true }, profileWithWorkers(2));
+    expect(r.code).toBe(0);
+    const updates = s3.calls.slice(before).filter((c) => c.mutating);
+    // MSK Connect takes one change per UpdateConnector: capacity first, then the configuration.
+    expect(
+      updates.map((c) => Object.keys(c.input).filter((k) => k !== 'connectorArn' && k !== 'currentVersion')),
+    ).toEqual([['capacity'], ['connectorConfiguration']]);
+    expect(updates[0]!.input['capacity']).toEqual({ provisionedCapacity: { mcuCount: 1, workerCount: 2 } });
+    expect((updates[1]!.input['connectorConfiguration'] as Record<string, string>)['flush.size']).toBe('500');
+    expect(updates.map((c) => c.input['currentVersion'])).toEqual(['V1', 'V2']);
+    expect((await run(s3Spec(500), { drift: true }, profileWithWorkers(2))).code).toBe(0);
+  });
+});
+
+describe('kflow deploy waits with a time limit', () => {
+  it('gives up on a cluster that stays CREATING, saying what to do', async () => {
+    const slow = await startFakeAws({ delayMs: 60_000 });
+    slow.state.secrets.add('production-db');
+    try {
+      let err = '';
+      const code = await deploy(
+        cdcSpec(184054),
+        { profile: PROFILE, endpoint: slow.url, apply: true },
+        { out: { write: () => true }, err: { write: (s: string) => (err += s) } },
+        { tuning: { ...FAST, clusterTimeoutMs: 300 } },
+      );
+      expect(code).toBe(1);
+      expect(err).toContain(
+        'cluster kflow-prod is still CREATING after 0.3 s; it may still finish: follow it with kflow deploy --status and deploy again once it is ACTIVE',
+      );
+      expect(slow.mutatingCalls()).toEqual(['kafka CreateConfiguration', 'kafka CreateClusterV2']);
+    } finally {
+      await slow.stop();
+    }
+  });
+});

@@ -221,7 +221,9 @@ export function createRuns(opts: RunsOptions): Runs {
         e.pushTimer = null;
       }
       if (e.metrics) opts.events.emit({ type: 'run.metrics', metrics: e.metrics });
-      if (e.info.state === 'stopping') setState(e, { state: 'stopped', stoppedAt: now() });
+      // The run may have failed while stopping (its done handler set that); otherwise it stopped.
+      const after: RunInfo = e.info;
+      if (after.state === 'stopping') setState(e, { state: 'stopped', stoppedAt: now() });
       return e.info;
     },
 

@@ -52,6 +52,8 @@ export interface EditorData {
   focus: FocusRequest | null;
   /** Measured card sizes, for auto-layout and the canvas; not part of the spec or history. */
   sizes: Record<string, { width: number; height: number }>;
+  /** Counts documents loaded, so the canvas fits the view to each new one. */
+  loadSeq: number;
 }
 
 export interface EditorActions {
@@ -68,10 +70,18 @@ export interface EditorActions {
   /** Adds an edge; returns why it was refused, or null. */
   connect(from: EdgeEnd, to: EdgeEnd): string | null;
   disconnect(keys: readonly string[]): void;
-  updateConfig(nodeId: string, path: ops.ConfigPath, value: unknown): void;
-  renameNode(nodeId: string, name: string): void;
+  /**
+   * Sets a config value. With `typing`, changes to the same field in quick succession (keystrokes)
+   * make one history entry.
+   */
+  updateConfig(nodeId: string, path: ops.ConfigPath, value: unknown, opts?: { typing?: boolean }): void;
+  renameNode(nodeId: string, name: string, opts?: { typing?: boolean }): void;
   changeNodeId(oldId: string, newId: string): string | null;
-  setPipelineField(field: 'name' | 'description' | 'connection', value: string): void;
+  setPipelineField(
+    field: 'name' | 'description' | 'connection',
+    value: string,
+    opts?: { typing?: boolean },
+  ): void;
   duplicateSelection(): void;
   copySelection(): ops.Fragment | null;
   paste(fragment: ops.Fragment, offset?: ops.Position): void;
@@ -105,11 +115,16 @@ export function initialEditorData(): EditorData {
     status: null,
     focus: null,
     sizes: {},
+    loadSeq: 0,
   };
 }
 
+/** Keystrokes in one field within this long of each other are one undo step. */
+export const TYPING_MERGE_MS = 1000;
+
 let validateTimer: ReturnType<typeof setTimeout> | null = null;
 let focusSeq = 0;
+let lastTyping: { key: string; at: number } | null = null;
 
 export const useEditorStore = create<EditorState>()((set, get) => {
   const scheduleValidation = () => {
@@ -131,13 +146,20 @@ export const useEditorStore = create<EditorState>()((set, get) => {
       : { nodes, edges };
   };
 
-  const commit = (next: PipelineSpec, select?: Partial<Selection>) => {
+  const commit = (next: PipelineSpec, select?: Partial<Selection>, typingKey?: string) => {
     const { spec, past, selection } = get();
     if (next === spec) return;
     const merged = select ? { ...selection, ...select } : selection;
+    const now = Date.now();
+    const mergeWithLast =
+      typingKey !== undefined &&
+      lastTyping?.key === typingKey &&
+      now - lastTyping.at < TYPING_MERGE_MS &&
+      past.length > 0;
+    lastTyping = typingKey === undefined ? null : { key: typingKey, at: now };
     set({
       spec: next,
-      past: [...past, spec].slice(-HISTORY_LIMIT),
+      past: mergeWithLast ? past : [...past, spec].slice(-HISTORY_LIMIT),
       future: [],
       dragBase: null,
       status: null,
@@ -170,6 +192,7 @@ export const useEditorStore = create<EditorState>()((set, get) => {
         path,
         savedText,
         sizes: get().sizes,
+        loadSeq: get().loadSeq + 1,
       });
       get().validateNow();
     },
@@ -237,12 +260,14 @@ export const useEditorStore = create<EditorState>()((set, get) => {
       );
     },
 
-    updateConfig(nodeId, path, value) {
-      attempt(() => commit(ops.updateConfig(get().spec, nodeId, path, value)));
+    updateConfig(nodeId, path, value, opts) {
+      const key = opts?.typing ? `config\u0000${nodeId}\u0000${path.join('.')}` : undefined;
+      attempt(() => commit(ops.updateConfig(get().spec, nodeId, path, value), undefined, key));
     },
 
-    renameNode(nodeId, name) {
-      attempt(() => commit(ops.renameNode(get().spec, nodeId, name)));
+    renameNode(nodeId, name, opts) {
+      const key = opts?.typing ? `name\u0000${nodeId}` : undefined;
+      attempt(() => commit(ops.renameNode(get().spec, nodeId, name), undefined, key));
     },
 
     changeNodeId(oldId, newId) {
@@ -253,8 +278,12 @@ export const useEditorStore = create<EditorState>()((set, get) => {
       });
     },
 
-    setPipelineField(field, value) {
-      commit(ops.setPipelineField(get().spec, field, value));
+    setPipelineField(field, value, opts) {
+      commit(
+        ops.setPipelineField(get().spec, field, value),
+        undefined,
+        opts?.typing ? `pipeline\u0000${field}` : undefined,
+      );
     },
 
     duplicateSelection() {
@@ -285,6 +314,7 @@ export const useEditorStore = create<EditorState>()((set, get) => {
     },
 
     undo() {
+      lastTyping = null;
       const { past, spec, future, selection } = get();
       const prev = past[past.length - 1];
       if (!prev) return;
@@ -355,6 +385,7 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 
 /** Resets the store (tests, and a fresh window). */
 export function resetEditorStore(): void {
+  lastTyping = null;
   if (validateTimer) clearTimeout(validateTimer);
   validateTimer = null;
   useEditorStore.setState(initialEditorData());

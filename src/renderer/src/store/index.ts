@@ -12,6 +12,7 @@ export {
   looksLikeSpec,
   HISTORY_LIMIT,
   VALIDATE_DEBOUNCE_MS,
+  TYPING_MERGE_MS,
   type EditorState,
   type EditorData,
   type Selection,

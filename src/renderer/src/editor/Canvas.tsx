@@ -1,0 +1,172 @@
+import {
+  Background,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+  type Connection,
+  type Edge,
+  type EdgeChange,
+  type NodeChange,
+} from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useRef, type DragEvent } from 'react';
+import { getNodeKind } from '../../../nodes/index';
+import { connectionProblem, useEditorStore, type EdgeEnd } from '../store/index';
+import { useTheme } from '../theme';
+import { deriveEdges, deriveNodes, type CardNode, type SpecFlowEdge } from './canvas-model';
+import { NodeCard } from './NodeCard';
+import { SpecEdge } from './SpecEdge';
+
+/** The drag-and-drop type a palette item carries: the node kind. */
+export const KIND_MIME = 'application/x-kflow-kind';
+
+const nodeTypes = { card: NodeCard };
+const edgeTypes = { spec: SpecEdge };
+const FIT = { padding: 0.2, maxZoom: 1.25 };
+
+function ends(c: Connection | Edge): { from: EdgeEnd; to: EdgeEnd } {
+  return {
+    from: { node: c.source, port: c.sourceHandle ?? 'out' },
+    to: { node: c.target, port: c.targetHandle ?? 'in' },
+  };
+}
+
+/** The pipeline canvas. Everything it shows is derived from the editor store's spec. */
+export function Canvas() {
+  const spec = useEditorStore((s) => s.spec);
+  const selection = useEditorStore((s) => s.selection);
+  const sizes = useEditorStore((s) => s.sizes);
+  const focus = useEditorStore((s) => s.focus);
+  const loadSeq = useEditorStore((s) => s.loadSeq);
+  const colorMode = useTheme((s) => s.choice) ?? 'system';
+  const flow = useReactFlow<CardNode, SpecFlowEdge>();
+  const previous = useRef(new Map<string, CardNode>());
+
+  const nodes = useMemo(() => {
+    const derived = deriveNodes(spec, selection.nodes, sizes, previous.current);
+    previous.current = new Map(derived.map((n) => [n.id, n]));
+    return derived;
+  }, [spec, selection.nodes, sizes]);
+  const edges = useMemo(() => deriveEdges(spec, selection.edges), [spec, selection.edges]);
+
+  useEffect(() => {
+    if (!focus) return;
+    // Give React Flow a frame to render a node that was just selected.
+    const t = setTimeout(() => {
+      void flow.fitView({ nodes: [{ id: focus.nodeId }], duration: 200, padding: 0.6, maxZoom: 1.25 });
+    }, 0);
+    return () => clearTimeout(t);
+  }, [focus, flow]);
+
+  useEffect(() => {
+    if (loadSeq === 0) return;
+    const t = setTimeout(() => void flow.fitView(FIT), 50);
+    return () => clearTimeout(t);
+  }, [loadSeq, flow]);
+
+  const onNodesChange = useCallback((changes: NodeChange<CardNode>[]) => {
+    const store = useEditorStore.getState();
+    const dragged: Record<string, { x: number; y: number }> = {};
+    const moved: Record<string, { x: number; y: number }> = {};
+    const measured: Record<string, { width: number; height: number }> = {};
+    let selected: Set<string> | null = null;
+    for (const c of changes) {
+      if (c.type === 'position' && c.position) {
+        (c.dragging ? dragged : moved)[c.id] = c.position;
+      } else if (c.type === 'dimensions' && c.dimensions) {
+        const old = store.sizes[c.id];
+        if (!old || old.width !== c.dimensions.width || old.height !== c.dimensions.height)
+          measured[c.id] = c.dimensions;
+      } else if (c.type === 'select') {
+        selected ??= new Set(store.selection.nodes);
+        if (c.selected) selected.add(c.id);
+        else selected.delete(c.id);
+      }
+    }
+    if (Object.keys(measured).length > 0) store.setSizes(measured);
+    if (Object.keys(dragged).length > 0) store.moveNodes(dragged, { transient: true });
+    if (Object.keys(moved).length > 0) {
+      if (store.dragBase) {
+        store.moveNodes(moved, { transient: true });
+        store.endDrag();
+      } else store.moveNodes(moved);
+    }
+    if (selected) store.select({ nodes: [...selected] });
+  }, []);
+
+  const onEdgesChange = useCallback((changes: EdgeChange<SpecFlowEdge>[]) => {
+    const store = useEditorStore.getState();
+    let selected: Set<string> | null = null;
+    const byId = new Map(deriveEdges(store.spec, []).map((e) => [e.id, e.data?.key ?? '']));
+    for (const c of changes) {
+      if (c.type !== 'select') continue;
+      selected ??= new Set(store.selection.edges);
+      const key = byId.get(c.id);
+      if (!key) continue;
+      if (c.selected) selected.add(key);
+      else selected.delete(key);
+    }
+    if (selected) store.select({ edges: [...selected] });
+  }, []);
+
+  const isValidConnection = useCallback((c: Connection | Edge) => {
+    const { from, to } = ends(c);
+    const why = connectionProblem(useEditorStore.getState().spec, from, to);
+    const store = useEditorStore.getState();
+    const text = why ? `Cannot connect: ${why}` : null;
+    if (store.status !== text) store.setStatus(text);
+    return why === null;
+  }, []);
+
+  const onConnect = useCallback((c: Connection) => {
+    const { from, to } = ends(c);
+    useEditorStore.getState().connect(from, to);
+  }, []);
+
+  const onDragOver = useCallback((e: DragEvent) => {
+    if (!e.dataTransfer.types.includes(KIND_MIME)) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+  }, []);
+
+  const onDrop = useCallback(
+    (e: DragEvent) => {
+      const kind = e.dataTransfer.getData(KIND_MIME);
+      if (!kind || !getNodeKind(kind)) return;
+      e.preventDefault();
+      const at = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      useEditorStore.getState().addNode(kind, at);
+    },
+    [flow],
+  );
+
+  return (
+    <div className="kf-canvas" onDragOver={onDragOver} onDrop={onDrop}>
+      <ReactFlow<CardNode, SpecFlowEdge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        isValidConnection={isValidConnection}
+        onNodeDragStop={() => useEditorStore.getState().endDrag()}
+        onSelectionDragStop={() => useEditorStore.getState().endDrag()}
+        deleteKeyCode={null}
+        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+        selectionKeyCode="Shift"
+        colorMode={colorMode}
+        fitView
+        fitViewOptions={FIT}
+        minZoom={0.1}
+        proOptions={{ hideAttribution: true }}
+        aria-label="Pipeline canvas"
+      >
+        <Background gap={16} />
+        <MiniMap pannable zoomable ariaLabel="Mini map" />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+    </div>
+  );
+}

@@ -4,14 +4,9 @@
  * bridge (`window.kflow`) in the desktop app, HTTP + WebSocket to the page's own origin in
  * `kflow web`. Components receive an `ApiClient` and never care which one it is.
  */
-import { z } from 'zod';
 import { ApiError, type ApiClient } from '../../../api/index';
 import { httpApiClient, takeToken } from './http';
 import { ipcApiClient } from './ipc';
-
-// zod probes `new Function` to compile validators; the page's CSP forbids eval, so the probe
-// would only log a CSP violation. Interpreted validators are fast enough for the editor.
-z.config({ jitless: true });
 
 export { buildApi, unwrap } from './client';
 export { httpApiClient, takeToken } from './http';

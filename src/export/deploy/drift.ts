@@ -74,8 +74,12 @@ export function leafDiffs(prefix: string, desired: unknown, deployed: unknown): 
     return desired.flatMap((x, i) => leafDiffs(`${prefix}[${i}]`, x, d[i]));
   }
   if (desired !== null && typeof desired === 'object') {
-    if (deployed === undefined || deployed === null || typeof deployed !== 'object')
-      return Object.keys(desired).length === 0 ? [] : [{ field: prefix, desired, deployed }];
+    // An unset deployed object is compared leaf by leaf, so `{ Enabled: false }` matches it.
+    if (deployed === undefined || deployed === null)
+      return Object.entries(desired).flatMap(([k, v]) =>
+        v === undefined ? [] : leafDiffs(join(k), v, undefined),
+      );
+    if (typeof deployed !== 'object') return [{ field: prefix, desired, deployed }];
     return Object.entries(desired).flatMap(([k, v]) =>
       v === undefined ? [] : leafDiffs(join(k), v, (deployed as Record<string, unknown>)[k]),
     );

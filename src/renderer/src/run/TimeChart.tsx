@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { Series } from './history';
@@ -43,6 +43,29 @@ function cssVar(el: Element, name: string, fallback: string): string {
 }
 
 /**
+ * Changes whenever the theme may have changed (`data-theme` on <html>, or the system scheme): a
+ * canvas does not follow CSS variables, so the chart is created again with the new colours.
+ */
+function useThemeVersion(): number {
+  const [version, setVersion] = useState(0);
+  useEffect(() => {
+    const bump = () => setVersion((v) => v + 1);
+    const observer = typeof MutationObserver === 'undefined' ? null : new MutationObserver(bump);
+    observer?.observe(document.documentElement, {
+      attributes: true,
+      attributeFilter: ['data-theme', 'class'],
+    });
+    const scheme = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : null;
+    scheme?.addEventListener('change', bump);
+    return () => {
+      observer?.disconnect();
+      scheme?.removeEventListener('change', bump);
+    };
+  }, []);
+  return version;
+}
+
+/**
  * A live time-series chart (uPlot: small, fast, canvas). It is created once per set of series
  * and fed new data in place, so a metrics batch costs one redraw, not a React subtree.
  */
@@ -55,6 +78,7 @@ export function TimeChart({ title, at, series, height = 140 }: TimeChartProps) {
   );
   const latest = useRef(data);
   const labels = series.map((s) => s.label).join('\u0000');
+  const theme = useThemeVersion();
 
   useEffect(() => {
     latest.current = data;
@@ -100,7 +124,7 @@ export function TimeChart({ title, at, series, height = 140 }: TimeChartProps) {
       u.destroy();
       chart.current = null;
     };
-  }, [labels, height]);
+  }, [labels, height, theme]);
 
   const summary = series
     .map((s) => {

@@ -58,4 +58,23 @@ describe.runIf(enabled)('run panel charts in chromium', () => {
     await session.screenshot('run-panel-charts');
     expect(session.errors).toEqual([]);
   });
+
+  it('redraws the charts in the colours of a theme switched while running', async () => {
+    const { page } = session;
+    const greenPixels = () =>
+      page.evaluate(() => {
+        const c = document.querySelector<HTMLCanvasElement>('.kf-chart canvas');
+        const data = c?.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? [];
+        let n = 0;
+        for (let i = 0; i < data.length; i += 4)
+          if ((data[i + 1] ?? 0) > 200 && (data[i] ?? 0) < 80 && (data[i + 2] ?? 0) < 80) n++;
+        return n;
+      });
+    expect(await greenPixels()).toBe(0);
+    // The test page's dark theme draws grid lines in pure green.
+    await page.evaluate(() => (document.documentElement.dataset['theme'] = 'dark'));
+    await page.waitForTimeout(300);
+    expect(await greenPixels()).toBeGreaterThan(100);
+    expect(session.errors).toEqual([]);
+  });
 });

@@ -9,6 +9,7 @@ import { bracketMatching, foldGutter, syntaxHighlighting, defaultHighlightStyle 
 import { EditorState } from '@codemirror/state';
 import { EditorView, keymap, lineNumbers } from '@codemirror/view';
 import { useEffect, useRef, useState } from 'react';
+import { preferConstructableStyles } from './codemirror-csp';
 import { parseSpecText } from '../../../spec/parse';
 import { looksLikeSpec, serializeSpec, useEditorStore } from '../store/index';
 
@@ -34,6 +35,7 @@ export default function JsonView() {
 
   useEffect(() => {
     if (!host.current) return;
+    preferConstructableStyles();
     let timer: ReturnType<typeof setTimeout> | null = null;
     const v = new EditorView({
       parent: host.current,

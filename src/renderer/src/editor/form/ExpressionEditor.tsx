@@ -17,6 +17,7 @@ import {
   type ViewUpdate,
 } from '@codemirror/view';
 import { useEffect, useRef } from 'react';
+import { preferConstructableStyles } from '../codemirror-csp';
 import {
   analyzeExpression,
   FUNCTIONS,
@@ -123,6 +124,7 @@ export default function ExpressionEditor(props: ExpressionEditorProps) {
 
   useEffect(() => {
     if (!host.current) return;
+    preferConstructableStyles();
     const v = new EditorView({
       parent: host.current,
       state: EditorState.create({

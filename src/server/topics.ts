@@ -36,6 +36,12 @@ const MAX_TAILS = 8;
 /** Records per `topic.records` event: a tail from the earliest offset arrives in pieces. */
 const TAIL_CHUNK = 500;
 
+interface Tail {
+  abort: AbortController;
+  /** Why the backend ended it, when it was not the page's tailStop. */
+  reason?: string;
+}
+
 export interface Topics {
   api: TopicsApi;
   close(): Promise<void>;
@@ -89,7 +95,7 @@ export function createTopics(opts: {
   events: EventBus;
   log: Log;
 }): Topics {
-  const tails = new Map<string, AbortController>();
+  const tails = new Map<string, Tail>();
 
   const api: TopicsApi = {
     async list(connection) {
@@ -182,22 +188,26 @@ export function createTopics(opts: {
     },
 
     async tailStart(req) {
-      if (tails.size >= MAX_TAILS)
-        throw new ApiError(
-          'conflict',
-          `topics.tailStart: ${MAX_TAILS} tails are open already; stop one first`,
-        );
       const client = await opts.client(req.connection);
+      if (!(await (await client.admin()).listTopics()).includes(req.topic))
+        throw new ApiError('not-found', `topics.tailStart: topic "${req.topic}" does not exist`);
+      // A page that reloads forgets its tails; the oldest one makes room instead of refusing.
+      const oldest = tails.size >= MAX_TAILS ? tails.entries().next().value : undefined;
+      if (oldest) {
+        oldest[1].reason = `stopped to make room: at most ${MAX_TAILS} tails run at once`;
+        oldest[1].abort.abort();
+        tails.delete(oldest[0]);
+      }
       const tailId = `tail-${randomBytes(6).toString('hex')}`;
-      const abort = new AbortController();
-      tails.set(tailId, abort);
+      const tail: Tail = { abort: new AbortController() };
+      tails.set(tailId, tail);
       readTopic(client, {
         topic: req.topic,
         ...(req.partitions ? { partitions: req.partitions } : {}),
         from: startAt(req.from ?? { kind: 'latest' }),
         to: { kind: 'never' },
         ...(req.filter ? { filter: req.filter } : {}),
-        signal: abort.signal,
+        signal: tail.abort.signal,
         onRecords: (batch) => {
           for (let i = 0; i < batch.length; i += TAIL_CHUNK)
             opts.events.emit({
@@ -209,7 +219,11 @@ export function createTopics(opts: {
       }).then(
         () => {
           tails.delete(tailId);
-          opts.events.emit({ type: 'topic.tailEnded', tailId });
+          opts.events.emit({
+            type: 'topic.tailEnded',
+            tailId,
+            ...(tail.reason !== undefined ? { error: tail.reason } : {}),
+          });
         },
         (err: unknown) => {
           tails.delete(tailId);
@@ -227,14 +241,14 @@ export function createTopics(opts: {
     async tailStop(tailId) {
       const t = tails.get(tailId);
       if (!t) throw new ApiError('not-found', `no tail "${tailId}"`);
-      t.abort();
+      t.abort.abort();
     },
   };
 
   return {
     api,
     async close() {
-      for (const t of tails.values()) t.abort();
+      for (const t of tails.values()) t.abort.abort();
       tails.clear();
     },
   };

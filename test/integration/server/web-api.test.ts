@@ -323,4 +323,20 @@ describe('kflow web API', () => {
     const wrong = httpApiClient({ origin: `http://127.0.0.1:${server.port}`, token: 'wrong' });
     await expect(wrong.api.runs.list()).rejects.toMatchObject({ code: 'connection' });
   });
+
+  it('refuses a tail of a missing topic and lets a ninth tail replace the oldest', async () => {
+    await expect(call('topics.tailStart', { topic: 'no-such-topic' })).rejects.toMatchObject({
+      code: 'not-found',
+    });
+    await call('topics.produce', { topic: 'web-many-tails', value: 'x' });
+    const ids: string[] = [];
+    for (let i = 0; i < 9; i++)
+      ids.push((await call<{ tailId: string }>('topics.tailStart', { topic: 'web-many-tails' })).tailId);
+    const ended = await until('the oldest tail to end', () =>
+      events.find((e) => e.type === 'topic.tailEnded' && e.tailId === ids[0]),
+    );
+    expect(ended).toMatchObject({ error: 'stopped to make room: at most 8 tails run at once' });
+    for (const id of ids.slice(1)) await call('topics.tailStop', id);
+    await expect(call('topics.tailStop', ids[0])).rejects.toMatchObject({ code: 'not-found' });
+  });
 });

@@ -58,6 +58,24 @@ export default tseslint.config(
     },
   },
   {
+    // The backend serves both shells; it never reaches into a shell or the page.
+    files: ['src/server/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/renderer/**', '**/main/**', '**/preload/**', '**/cli/**', 'electron'],
+              message:
+                'src/server runs under kflow web and the desktop app alike; keep shell code in src/main or src/cli',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // spec, nodes, expr and api (the UI-backend contract) are the common layer, loaded by the renderer too.
     files: ['src/spec/**/*.ts', 'src/nodes/**/*.ts', 'src/expr/**/*.ts', 'src/api/**/*.ts'],
     rules: {

@@ -5,14 +5,19 @@
 // Prints one line `RESULT {json}` when done. Every throughput workload times from its first
 // consumed batch to its last record handled (produced and acknowledged where it produces), so the
 // group join, which differs between clients, is left out of every figure alike.
-import { Kafka, logLevel } from 'kafkajs';
-import { connect, type KafkaClient } from '../../src/kafka/client';
-import { embeddedProfile } from '../../src/kafka/profile';
-import { PipelineRun } from '../../src/engine/runtime/runtime';
-import { statelessSpec, windowSpec } from './specs';
+//
+// Modules load on demand: the kafkajs baselines run plain kafkajs, while loading kflow's client
+// seam first makes this process's kafkajs producers group records in linear time
+// (src/kafka/kafkajs-grouping.ts). `kafkajs-passthrough-linear` is the baseline with that fix.
+import type { KafkaClient } from '../../src/kafka/client';
 
 export type WorkerMode =
-  'kafkajs-passthrough' | 'kafkajs-sum' | 'engine-stateless' | 'engine-window' | 'engine-serve';
+  | 'kafkajs-passthrough'
+  | 'kafkajs-passthrough-linear'
+  | 'kafkajs-sum'
+  | 'engine-stateless'
+  | 'engine-window'
+  | 'engine-serve';
 
 export interface WorkerArgs {
   mode: WorkerMode;
@@ -52,6 +57,11 @@ function stampFirstBatch(client: KafkaClient): { client: KafkaClient; first: () 
 }
 
 async function kafkajsWorkload(a: WorkerArgs): Promise<WorkerResult> {
+  if (a.mode === 'kafkajs-passthrough-linear') {
+    const { linearGrouping } = await import('../../src/kafka/kafkajs-grouping');
+    if (!linearGrouping) throw new Error('kafkajs was loaded before the grouping fix');
+  }
+  const { Kafka, logLevel } = await import('kafkajs');
   const kafka = new Kafka({ clientId: 'bench', brokers: [a.bootstrap], logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: a.name });
   const producer = kafka.producer();
@@ -66,7 +76,7 @@ async function kafkajsWorkload(a: WorkerArgs): Promise<WorkerResult> {
   await consumer.run({
     eachBatch: async ({ batch }) => {
       if (first === 0 && batch.messages.length > 0) first = performance.now();
-      if (a.mode === 'kafkajs-passthrough') {
+      if (a.mode !== 'kafkajs-sum') {
         await producer.send({
           topic: a.output,
           messages: batch.messages.map((m) => ({ key: m.key, value: m.value })),
@@ -93,6 +103,10 @@ async function kafkajsWorkload(a: WorkerArgs): Promise<WorkerResult> {
 }
 
 async function engineWorkload(a: WorkerArgs): Promise<WorkerResult> {
+  const { connect } = await import('../../src/kafka/client');
+  const { embeddedProfile } = await import('../../src/kafka/profile');
+  const { PipelineRun } = await import('../../src/engine/runtime/runtime');
+  const { statelessSpec, windowSpec } = await import('./specs');
   const base = await connect(embeddedProfile(a.bootstrap));
   const { client, first } = stampFirstBatch(base);
   const spec =

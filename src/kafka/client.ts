@@ -261,7 +261,6 @@ export async function connect(profile: ConnectionProfile, opts: ConnectOptions =
   return new KafkajsClient(profile, config, opts);
 }
 
-const toBuf = (b: Bytes): Buffer => (typeof b === 'string' ? Buffer.from(b) : b);
 
 /** Runs kafkajs calls, turning connection-level failures into ConnectionError. */
 async function mapped<T>(fn: () => Promise<T>): Promise<T> {
@@ -510,12 +509,12 @@ function decodeAssignment(protocolType: string, bytes: Buffer): { topic: string;
 
 // ---- producer ----
 
+// kafkajs writes strings into the request as UTF-8 itself: no Buffer per key, value or header.
 function toMessage(r: ProduceRecord): Message {
-  const m: Message = { value: r.value === null ? null : toBuf(r.value) };
-  if (r.key !== undefined) m.key = r.key === null ? null : toBuf(r.key);
+  const m: Message = { value: r.value };
+  if (r.key !== undefined) m.key = r.key;
   if (r.partition !== undefined) m.partition = r.partition;
-  if (r.headers !== undefined)
-    m.headers = Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, toBuf(v)]));
+  if (r.headers !== undefined) m.headers = r.headers;
   if (r.timestamp !== undefined) m.timestamp = String(r.timestamp);
   return m;
 }

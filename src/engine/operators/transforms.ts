@@ -46,11 +46,37 @@ export class MapOperator extends Stateless {
     this.rename = Object.entries(stringMap(config, 'rename'));
     this.drop = stringList(config, 'drop') ?? [];
     this.keep = stringList(config, 'keep');
+    const names = [...this.set.map(([f]) => f), ...this.rename.flat(), ...this.drop];
+    this.flat = names.every((n) => !n.includes('.') && n !== '__proto__');
   }
 
-  process(r: EngineRecord, ctx: OperatorContext): void {
-    if (!isObject(r.value)) throw new Error('map needs a record whose value is an object');
-    let v: JsonObject = r.value;
+  /** Every set, rename and drop names a top-level field: one copy, changed in place. */
+  private readonly flat: boolean;
+
+  private flatSetRenameDrop(r: EngineRecord, value: JsonObject): JsonObject {
+    let v: JsonObject = { ...value };
+    if (this.set.length > 0) {
+      // Each expression sees the value as the previous `set` left it: the copy itself.
+      const view = { ...r, value: v };
+      for (const [field, fn] of this.set) {
+        const x = fn(view);
+        // The value object itself as a field would make a cycle; a snapshot is what setPath gave.
+        v[field] = x === v ? { ...v } : x;
+      }
+    }
+    for (const [from, to] of this.rename) if (Object.hasOwn(v, from)) v = renamed(v, from, to, v[from]);
+    if (Object.hasOwn(v, '__proto__')) for (const f of this.drop) v = deletePath(v, f);
+    else if (this.drop.some((f) => Object.hasOwn(v, f))) {
+      const out: JsonObject = {};
+      for (const k of Object.keys(v)) if (!this.drop.includes(k)) out[k] = v[k];
+      v = out;
+    }
+    return v;
+  }
+
+  /** set, rename and drop on dotted paths, copy-on-write at every step. */
+  private setRenameDrop(r: EngineRecord, value: JsonObject): JsonObject {
+    let v = value;
     for (const [field, fn] of this.set) v = setPath(v, field, fn({ ...r, value: v }));
     for (const [from, to] of this.rename) {
       if (!hasPath(v, from)) continue;
@@ -58,6 +84,12 @@ export class MapOperator extends Stateless {
       v = setPath(deletePath(v, from), to, moved);
     }
     for (const field of this.drop) v = deletePath(v, field);
+    return v;
+  }
+
+  process(r: EngineRecord, ctx: OperatorContext): void {
+    if (!isObject(r.value)) throw new Error('map needs a record whose value is an object');
+    let v: JsonObject = this.flat ? this.flatSetRenameDrop(r, r.value) : this.setRenameDrop(r, r.value);
     if (this.keep) {
       let kept: JsonObject = {};
       for (const field of this.keep) if (hasPath(v, field)) kept = setPath(kept, field, getPath(v, field));
@@ -65,6 +97,19 @@ export class MapOperator extends Stateless {
     }
     ctx.emit('out', { ...r, value: v });
   }
+}
+
+/**
+ * `v` with the top-level field `from` moved to `to`, as deletePath then setPath order it (`to` at
+ * its place when it exists, else last), in one copy that stays a fast-properties object.
+ */
+function renamed(v: JsonObject, from: string, to: string, moved: unknown): JsonObject {
+  // Assigning `__proto__` would set the prototype instead of a field: the spreading path then.
+  if (to === '__proto__' || Object.hasOwn(v, '__proto__')) return setPath(deletePath(v, from), to, moved);
+  const out: JsonObject = {};
+  for (const k of Object.keys(v)) if (k !== from) out[k] = v[k];
+  out[to] = moved;
+  return out;
 }
 
 export class RekeyOperator extends Stateless {

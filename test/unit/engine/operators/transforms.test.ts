@@ -39,6 +39,15 @@ describe('map', () => {
     feed(k, [['a', 0, { a: 1, b: { c: 2, d: 3 }, e: 4 }]]);
     expect(values(k)).toEqual([{ a: 1, b: { c: 2 } }]);
   });
+
+  it('rename moves a field last, or onto an existing field in its place; the input is not changed', () => {
+    const d = single('map', { rename: { a: 'z', b: 'c' } });
+    const input = { a: 1, b: 2, c: 3, ts: 0 };
+    d.pipe('in', { key: 'k', value: input });
+    // a → z (new: last); b → c (existing: c keeps its place, b's value).
+    expect(JSON.stringify(values(d)[0])).toBe('{"c":2,"ts":0,"z":1}');
+    expect(input).toEqual({ a: 1, b: 2, c: 3, ts: 0 });
+  });
 });
 
 describe('rekey, explode, branch, merge', () => {

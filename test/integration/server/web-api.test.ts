@@ -12,7 +12,9 @@ import type {
   ApiResponse,
   ConnectionInfo,
   ExampleInfo,
+  GroupView,
   RecentFile,
+  ResetStepView,
   RunInfo,
   RunMetricsView,
   ServerEvent,
@@ -235,8 +237,35 @@ describe('kflow web API', () => {
   });
 
   it('shows the run’s consumer group and the embedded connection', async () => {
-    const groups = await call<{ groupId: string; partitions: unknown[] }[]>('topics.groups');
-    expect(groups.some((g) => g.groupId.includes('web-gen'))).toBe(true);
+    const groups = await call<GroupView[]>('topics.groups');
+    const group = groups.find((g) => g.groupId.includes('web-gen'));
+    expect(group).toBeDefined();
+    const committed = group?.partitions.find((p) => p.topic === 'web-gen-in');
+    expect(committed?.committed).toMatch(/^\d+$/);
+    // The run stopped, so its group is empty and may be moved: a dry run changes nothing.
+    const steps = await call<ResetStepView[]>('topics.resetOffsets', {
+      groupId: group?.groupId,
+      topic: 'web-gen-in',
+      to: { kind: 'earliest' },
+      dryRun: true,
+    });
+    const inputPartitions = group?.partitions.filter((p) => p.topic === 'web-gen-in') ?? [];
+    expect(inputPartitions.length).toBeGreaterThan(0);
+    expect(steps.length).toBe(inputPartitions.length);
+    expect(steps.every((st) => st.to === '0' && st.from !== null)).toBe(true);
+    const after = (await call<GroupView[]>('topics.groups')).find((g) => g.groupId === group?.groupId);
+    expect(after?.partitions).toEqual(group?.partitions);
+    // The reset itself moves the committed offsets to the log start.
+    await call('topics.resetOffsets', {
+      groupId: group?.groupId,
+      topic: 'web-gen-in',
+      to: { kind: 'earliest' },
+      dryRun: false,
+    });
+    const moved = (await call<GroupView[]>('topics.groups')).find((g) => g.groupId === group?.groupId);
+    expect(moved?.partitions.filter((p) => p.topic === 'web-gen-in').map((p) => p.committed)).toEqual(
+      steps.map(() => '0'),
+    );
     const conns = await call<ConnectionInfo[]>('connections.list');
     expect(conns[0]).toMatchObject({ name: 'embedded', kind: 'embedded', auth: 'none', secrets: [] });
     expect(conns[0]?.bootstrap[0]).toMatch(/^127\.0\.0\.1:\d+$/);

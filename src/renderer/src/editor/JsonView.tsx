@@ -8,6 +8,7 @@ import { json } from '@codemirror/lang-json';
 import { bracketMatching, foldGutter, syntaxHighlighting, defaultHighlightStyle } from '@codemirror/language';
 import { EditorState } from '@codemirror/state';
 import { EditorView, keymap, lineNumbers } from '@codemirror/view';
+import { parse as parseTolerant, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { useEffect, useRef, useState } from 'react';
 import { preferConstructableStyles } from './codemirror-csp';
 import { parseSpecText } from '../../../spec/parse';
@@ -16,8 +17,33 @@ import { looksLikeSpec, serializeSpec, useEditorStore } from '../store/index';
 /** How long typing pauses before the text is applied to the canvas. */
 export const JSON_APPLY_MS = 300;
 
+/**
+ * Where JSON text first breaks, as line and column. JSON.parse names a position for only some
+ * mistakes, so the position comes from a tolerant parser that reports every error's offset.
+ */
+export function jsonError(text: string): string | null {
+  try {
+    JSON.parse(text);
+    return null;
+  } catch {
+    const errors: ParseError[] = [];
+    parseTolerant(text, errors, { disallowComments: true, allowTrailingComma: false });
+    const first = errors[0];
+    if (!first) return 'not valid JSON';
+    const before = text.slice(0, first.offset);
+    const line = before.split('\n').length;
+    const column = first.offset - before.lastIndexOf('\n');
+    const what = printParseErrorCode(first.error)
+      .replace(/([a-z])([A-Z])/g, '$1 $2')
+      .toLowerCase();
+    return `not valid JSON: ${what} at line ${line}, column ${column}`;
+  }
+}
+
 /** Applies JSON text to the store; returns the reason it was not applied, or null. */
 export function applyJsonText(text: string): string | null {
+  const broken = jsonError(text);
+  if (broken) return broken;
   const parsed = parseSpecText(text);
   if (!parsed.ok) return parsed.problems[0]?.message ?? 'not valid JSON';
   if (!looksLikeSpec(parsed.value))

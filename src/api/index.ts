@@ -82,6 +82,8 @@ export interface RunStartRequest {
   connection?: string;
   guarantee?: Guarantee;
   fromBeginning?: boolean;
+  /** The spec's file when it has one: relative paths of file sources and sinks resolve against its folder. */
+  specPath?: string;
 }
 
 export interface RunInfo {

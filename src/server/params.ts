@@ -68,6 +68,7 @@ export const PARAMS = {
       connection,
       guarantee: z.enum(['at-least-once', 'exactly-once']).optional(),
       fromBeginning: z.boolean().optional(),
+      specPath: path.optional(),
     }),
   ]),
   'runs.stop': z.tuple([name]),

@@ -7,6 +7,7 @@
  * for `snapshot`).
  */
 import { randomBytes } from 'node:crypto';
+import { dirname, isAbsolute } from 'node:path';
 import {
   ApiError,
   type RunInfo,
@@ -157,6 +158,7 @@ export function createRuns(opts: RunsOptions): Runs {
           spec,
           guarantee: req.guarantee ?? 'at-least-once',
           ...(req.fromBeginning ? { fromBeginning: true } : {}),
+          ...(req.specPath && isAbsolute(req.specPath) ? { specDir: dirname(req.specPath) } : {}),
           metricsIntervalMs: opts.metricsIntervalMs ?? 250,
           sampleEdges: true,
           log: {

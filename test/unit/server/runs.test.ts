@@ -139,4 +139,23 @@ describe('runs', () => {
     expect(run.stopped).toBe(true);
     expect(states).toEqual(['starting', 'stopping', 'stopped']);
   });
+
+  it("resolves file paths against the spec's folder when the page names its file", async () => {
+    const seen: { specDir?: string | undefined; sampleEdges?: boolean | undefined }[] = [];
+    const runs = createRuns({
+      client: async () => ({}) as KafkaClient,
+      events: createEventBus(),
+      log: silentLog,
+      createRun: async (o) => {
+        seen.push({ specDir: o.specDir, sampleEdges: o.sampleEdges });
+        return new FakeRun() as unknown as RunHandle;
+      },
+    });
+    await runs.api.start({ spec: spec as never, specPath: '/work/specs/gen.json' });
+    await runs.api.start({ spec: { ...spec, name: 'gen-2' } as never, specPath: 'relative/gen.json' });
+    expect(seen).toEqual([
+      { specDir: '/work/specs', sampleEdges: true },
+      { specDir: undefined, sampleEdges: true },
+    ]);
+  });
 });

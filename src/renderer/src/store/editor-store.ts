@@ -394,8 +394,16 @@ export function resetEditorStore(): void {
 /** True when the spec differs from the file it was last saved to (or was never saved). */
 export function isDirty(state: Pick<EditorData, 'spec' | 'savedText'>): boolean {
   if (state.savedText === null) return state.spec.nodes.length > 0 || state.spec.edges.length > 0;
-  return ops.serializeSpec(state.spec) !== state.savedText && !sameJson(state.spec, state.savedText);
+  // Components ask on every store change (a drag moves many times a second): answer from the
+  // last comparison while neither side changed.
+  if (dirtyMemo && dirtyMemo.spec === state.spec && dirtyMemo.saved === state.savedText)
+    return dirtyMemo.dirty;
+  const dirty = ops.serializeSpec(state.spec) !== state.savedText && !sameJson(state.spec, state.savedText);
+  dirtyMemo = { spec: state.spec, saved: state.savedText, dirty };
+  return dirty;
 }
+
+let dirtyMemo: { spec: PipelineSpec; saved: string; dirty: boolean } | null = null;
 
 function sameJson(spec: PipelineSpec, text: string): boolean {
   try {

@@ -101,6 +101,24 @@ describe.runIf(enabled)('build the seed aggregation on the canvas, save it and r
     await page.mouse.up();
   }
 
+  /** Lays the canvas out and waits until the cards stop moving (the layout may animate). */
+  async function autoLayout() {
+    await page.getByRole('button', { name: 'Auto-layout' }).click();
+    const boxes = () =>
+      canvas()
+        .locator('.react-flow__node')
+        .evaluateAll((els) => JSON.stringify(els.map((e) => e.getBoundingClientRect())));
+    let last = '';
+    await expect
+      .poll(async () => {
+        const now = await boxes();
+        const still = now === last;
+        last = now;
+        return still;
+      })
+      .toBe(true);
+  }
+
   async function box(l: Locator) {
     const b = await l.boundingBox();
     if (!b) throw new Error('element has no box');
@@ -143,7 +161,7 @@ describe.runIf(enabled)('build the seed aggregation on the canvas, save it and r
     await dragFromPalette('Sinks', 'Topic', 760, 160);
     await expect.poll(() => canvas().locator('.react-flow__node').count()).toBe(3);
     // Cards dropped close together may overlap; the layout button spreads them out.
-    await page.getByRole('button', { name: 'Auto-layout' }).click();
+    await autoLayout();
 
     // Empty settings are reported per node, at their config path.
     const before = await problemTexts();
@@ -161,7 +179,7 @@ describe.runIf(enabled)('build the seed aggregation on the canvas, save it and r
     await connect('raw output out', 'per5min input in');
     await connect('per5min output out', 'out input in');
     await expect.poll(() => canvas().locator('.react-flow__edge').count()).toBe(2);
-    await page.getByRole('button', { name: 'Auto-layout' }).click();
+    await autoLayout();
 
     await select('Topic: Raw events');
     await setText('topic', 'raw-events');
@@ -194,7 +212,9 @@ describe.runIf(enabled)('build the seed aggregation on the canvas, save it and r
     await setText('topic', 'aggregated-events');
 
     // The pipeline's own name, with nothing selected.
-    await canvas().locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
+    await canvas()
+      .locator('.react-flow__pane')
+      .click({ position: { x: 20, y: 20 } });
     await inspector().getByRole('textbox', { name: 'Pipeline name' }).fill('clicks-per-category');
 
     await expect.poll(problemTexts, { timeout: 5_000 }).toBe('');
@@ -219,4 +239,65 @@ describe.runIf(enabled)('build the seed aggregation on the canvas, save it and r
     }
     expect(saved).toEqual(EXPECTED);
   }, 60_000);
+
+  /** A count as a node card shows it (`950`, `1.2k`, `3.4M`). */
+  async function counter(nodeId: string, title: 'records in' | 'records out'): Promise<number> {
+    const stats = canvas().getByRole('group', { name: `Run stats of ${nodeId}` });
+    if ((await stats.count()) === 0) return 0;
+    const text = (await stats.locator(`[title="${title}"] b`).innerText()).trim();
+    const m = /^([\d.,]+)\s*([kM]?)$/.exec(text);
+    if (!m) throw new Error(`unreadable count "${text}"`);
+    const n = Number((m[1] as string).replace(/,/g, ''));
+    return m[2] === 'k' ? n * 1e3 : m[2] === 'M' ? n * 1e6 : n;
+  }
+
+  it('runs it on the embedded broker with a datagen source: counters rise, an edge shows its records', async () => {
+    // Swap the topic source for generated clicks (keyboard delete, then a drag from the palette).
+    await select('Topic: Raw events');
+    await page.keyboard.press('Delete');
+    await expect.poll(() => canvas().locator('.react-flow__node').count()).toBe(2);
+    await dragFromPalette('Sources', 'Datagen', 120, 420);
+    await select('Datagen: source-datagen');
+    await rename('clicks', 'Generated clicks');
+    await setText('rate', '200');
+    await setText('key', 'category');
+    await setText('topic', 'raw-events');
+    await setText(
+      'template',
+      JSON.stringify({
+        category: { gen: 'choice', values: ['books', 'games', 'music', 'video'] },
+        value: { gen: 'int', min: 1, max: 100 },
+        ts: { gen: 'timestamp' },
+      }),
+    );
+    await autoLayout();
+    await connect('clicks output out', 'per5min input in');
+    await expect.poll(() => canvas().locator('.react-flow__edge').count()).toBe(2);
+    await autoLayout();
+    await expect.poll(problemTexts, { timeout: 5_000 }).toBe('');
+
+    await expect(page.getByRole('combobox', { name: 'Connection' }).inputValue()).resolves.toBe('embedded');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+
+    // The counters rise: two readings some seconds apart, both above zero and growing.
+    await expect.poll(() => counter('clicks', 'records out'), { timeout: 90_000 }).toBeGreaterThan(0);
+    const first = await counter('per5min', 'records in');
+    await expect.poll(() => counter('per5min', 'records in'), { timeout: 30_000 }).toBeGreaterThan(first);
+    expect(await counter('clicks', 'records out')).toBeGreaterThan(first);
+    await session.screenshot('run-view');
+
+    // An edge's sampled records open in a table: generated clicks with the template's fields.
+    await page.getByRole('button', { name: 'Samples on clicks.out->per5min.in' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Samples on clicks.out->per5min.in' });
+    await expect.poll(() => dialog.getByRole('row').count(), { timeout: 10_000 }).toBeGreaterThan(1);
+    const sample = await dialog.getByRole('row').nth(1).innerText();
+    expect(sample).toMatch(/books|games|music|video/);
+    expect(sample).toMatch(/"value"/);
+    await session.screenshot('edge-samples');
+    await page.keyboard.press('Escape');
+
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Run', exact: true }).isEnabled()).toBe(true);
+    expect(session.errors).toEqual([]);
+  }, 240_000);
 });

@@ -147,7 +147,7 @@ function Shell({ client, host }: { client: ApiClient; host: AppHost }) {
       if (e.defaultPrevented) return;
       const target = e.target instanceof Element ? e.target : null;
       if (target?.closest('[role="dialog"]')) return;
-      const c = commandForKey(commands, e, mac, isTypingTarget(e.target));
+      const c = commandForKey(commands, e, mac, isTypingTarget(e.target), host.kind === 'desktop');
       // Copy, cut and paste go through the clipboard events below, which may touch the system clipboard.
       if (!c || c.id === 'edit.copy' || c.id === 'edit.cut' || c.id === 'edit.paste') return;
       if (view !== 'pipeline' && !c.global) return;
@@ -273,7 +273,12 @@ function Shell({ client, host }: { client: ApiClient; host: AppHost }) {
           />
         )}
         {dialog === 'help' && (
-          <HelpDialog commands={[...commands.values()]} mac={mac} onClose={() => setDialog(null)} />
+          <HelpDialog
+            commands={[...commands.values()]}
+            mac={mac}
+            desktop={host.kind === 'desktop'}
+            onClose={() => setDialog(null)}
+          />
         )}
         {pathRequest && (
           <PathDialog mode={pathRequest.mode} suggested={pathRequest.suggested} onDone={answerPath} />

@@ -42,6 +42,11 @@ export interface Command {
   keys: string[];
   /** Runs even while typing in a text field (Save, Open). */
   global?: boolean;
+  /**
+   * The desktop menu's accelerator, when the command is in the menus (src/main/menu.ts). In the
+   * desktop app the menu handles those keys, so the page does not handle them a second time.
+   */
+  menuKeys?: string[];
   run(arg?: string): void | Promise<void>;
 }
 
@@ -49,6 +54,25 @@ export interface CommandDeps extends FileDeps {
   fitView(): void;
   toggleJson(): void;
   openDialog(dialog: 'diff' | 'examples' | 'export' | 'help'): void;
+}
+
+const MENU_KEYS: Partial<Record<CommandId, string[]>> = {
+  'file.new': ['Mod+N'],
+  'file.open': ['Mod+O'],
+  'file.save': ['Mod+S'],
+  'file.saveAs': ['Mod+Shift+S'],
+  'edit.undo': ['Mod+Z'],
+  'edit.redo': ['Mod+Shift+Z'],
+  'view.toggleTheme': ['Mod+Shift+T'],
+  'run.start': ['Mod+R'],
+  'run.stop': ['Mod+.'],
+};
+
+/** Undo and redo from a menu while typing act on the text field, as a menu's Undo should. */
+function textUndo(kind: 'undo' | 'redo'): boolean {
+  if (!isTypingTarget(document.activeElement)) return false;
+  document.execCommand(kind);
+  return true;
 }
 
 export function createCommands(deps: CommandDeps): Map<CommandId, Command> {
@@ -65,8 +89,22 @@ export function createCommands(deps: CommandDeps): Map<CommandId, Command> {
       global: true,
       run: () => saveDocument(deps, true),
     },
-    { id: 'edit.undo', label: 'Undo', keys: ['Mod+Z'], run: () => store().undo() },
-    { id: 'edit.redo', label: 'Redo', keys: ['Mod+Shift+Z', 'Mod+Y'], run: () => store().redo() },
+    {
+      id: 'edit.undo',
+      label: 'Undo',
+      keys: ['Mod+Z'],
+      run: () => {
+        if (!textUndo('undo')) store().undo();
+      },
+    },
+    {
+      id: 'edit.redo',
+      label: 'Redo',
+      keys: ['Mod+Shift+Z', 'Mod+Y'],
+      run: () => {
+        if (!textUndo('redo')) store().redo();
+      },
+    },
     { id: 'edit.copy', label: 'Copy', keys: ['Mod+C'], run: () => copyToClipboard() },
     {
       id: 'edit.cut',
@@ -143,6 +181,10 @@ export function createCommands(deps: CommandDeps): Map<CommandId, Command> {
       run: () => useRunStore.getState().stop(),
     },
   ];
+  for (const c of list) {
+    const menu = MENU_KEYS[c.id];
+    if (menu) c.menuKeys = menu;
+  }
   return new Map(list.map((c) => [c.id, c]));
 }
 
@@ -192,9 +234,11 @@ export function commandForKey(
   e: KeyboardEvent,
   mac: boolean,
   typing: boolean,
+  desktop = false,
 ): Command | undefined {
   for (const c of commands.values()) {
     if (typing && !c.global) continue;
+    if (desktop && c.menuKeys) continue;
     if (c.keys.some((k) => matchesShortcut(e, k, mac))) return c;
   }
   return undefined;

@@ -6,13 +6,17 @@ import { Dialog } from '../run/Dialog';
 export default function HelpDialog({
   commands,
   mac,
+  desktop = false,
   onClose,
 }: {
   commands: Command[];
   mac: boolean;
+  /** In the desktop app the menus' accelerators apply to the commands they carry. */
+  desktop?: boolean;
   onClose: () => void;
 }) {
-  const withKeys = commands.filter((c) => c.keys.length > 0);
+  const keysOf = (c: Command) => (desktop && c.menuKeys ? c.menuKeys : c.keys);
+  const withKeys = commands.filter((c) => keysOf(c).length > 0);
   return (
     <Dialog title="Keyboard shortcuts" onClose={onClose} className="kf-help">
       <table className="kf-table">
@@ -27,7 +31,7 @@ export default function HelpDialog({
             <tr key={c.id}>
               <td>{c.label.replace('…', '')}</td>
               <td>
-                {c.keys.map((k, i) => (
+                {keysOf(c).map((k, i) => (
                   <span key={k}>
                     {i > 0 && ' or '}
                     <kbd>{displayShortcut(k, mac)}</kbd>

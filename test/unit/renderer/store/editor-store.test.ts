@@ -7,6 +7,7 @@ import {
   resetEditorStore,
   serializeSpec,
   specFromDocument,
+  TYPING_MERGE_MS,
   useEditorStore,
   VALIDATE_DEBOUNCE_MS,
 } from '../../../../src/renderer/src/store/index';
@@ -148,6 +149,24 @@ describe('edit operations are undoable one by one', () => {
   it('an edit that changes nothing adds no history', () => {
     store().moveNodes({ big: { x: 250, y: 0 } });
     expect(store().past).toHaveLength(0);
+  });
+});
+
+describe('typing', () => {
+  it('keystrokes in one field make one undo step until a pause or another field', () => {
+    vi.useFakeTimers();
+    for (const text of ['a', 'a >', 'a > 1']) store().updateConfig('big', ['where'], text, { typing: true });
+    expect(store().past).toHaveLength(1);
+    vi.advanceTimersByTime(TYPING_MERGE_MS + 1);
+    store().updateConfig('big', ['where'], 'a > 12', { typing: true });
+    expect(store().past).toHaveLength(2);
+    store().renameNode('big', 'B', { typing: true });
+    expect(store().past).toHaveLength(3);
+    store().undo();
+    store().undo();
+    expect(store().spec.nodes[1]?.config['where']).toBe('a > 1');
+    store().undo();
+    expect(store().spec.nodes[1]?.config['where']).toBe('amount > 100');
   });
 });
 

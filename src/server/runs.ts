@@ -25,6 +25,7 @@ import type { EventBus } from './events';
 import { metricsView, type EngineBatch } from './metrics-view';
 
 export const LOG_LINES_KEPT = 500;
+export const FINISHED_RUNS_KEPT = 20;
 
 export interface RunsOptions {
   client(connection: string): Promise<KafkaClient>;
@@ -71,6 +72,7 @@ export function createRuns(opts: RunsOptions): Runs {
   const setState = (e: Entry, patch: Partial<RunInfo>) => {
     e.info = { ...e.info, ...patch };
     opts.events.emit({ type: 'run.state', run: e.info });
+    if (e.info.state === 'stopped' || e.info.state === 'failed') forgetOldRuns();
   };
 
   const addLog = (e: Entry, level: RunLogLine['level'], message: string) => {
@@ -109,6 +111,15 @@ export function createRuns(opts: RunsOptions): Runs {
     err instanceof Error
       ? err.message
       : 'the run stopped on an internal error; the kflow log has the details';
+
+  // Finished runs stay listed (with their last metrics and log) until there are too many.
+  const forgetOldRuns = () => {
+    const finished = [...runs.values()].filter(
+      (r) => r.info.state === 'stopped' || r.info.state === 'failed',
+    );
+    for (const r of finished.slice(0, Math.max(0, finished.length - FINISHED_RUNS_KEPT)))
+      runs.delete(r.info.runId);
+  };
 
   const get = (runId: string): Entry => {
     const e = runs.get(runId);

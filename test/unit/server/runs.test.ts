@@ -4,7 +4,7 @@ import type { ServerEvent } from '../../../src/api/index';
 import type { KafkaClient } from '../../../src/kafka/client';
 import { silentLog } from '../../../src/server/errors';
 import { createEventBus } from '../../../src/server/events';
-import { createRuns, LOG_LINES_KEPT, type RunHandle } from '../../../src/server/runs';
+import { createRuns, FINISHED_RUNS_KEPT, LOG_LINES_KEPT, type RunHandle } from '../../../src/server/runs';
 
 const spec = {
   kflow: 1,
@@ -157,5 +157,23 @@ describe('runs', () => {
       { specDir: '/work/specs', sampleEdges: true },
       { specDir: undefined, sampleEdges: true },
     ]);
+  });
+
+  it(`keeps the last ${FINISHED_RUNS_KEPT} finished runs`, async () => {
+    const runs = createRuns({
+      client: async () => ({}) as KafkaClient,
+      events: createEventBus(),
+      log: silentLog,
+      createRun: async () => new FakeRun() as unknown as RunHandle,
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < FINISHED_RUNS_KEPT + 5; i++) {
+      const info = await runs.api.start({ spec: spec as never });
+      ids.push(info.runId);
+      await runs.api.stop(info.runId);
+    }
+    // 25 runs finished; the 5 oldest are forgotten.
+    expect((await runs.api.list()).map((r) => r.runId)).toEqual(ids.slice(5));
+    await expect(runs.api.snapshot(ids[0]!)).rejects.toMatchObject({ code: 'not-found' });
   });
 });

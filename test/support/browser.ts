@@ -45,6 +45,9 @@ export async function startWebApp(opts: { dataDir?: string; timeoutMs?: number }
     [join(ROOT, 'bin', 'kflow.js'), 'web', '--port', '0', '--data', dataDir],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
   );
+  // A worker torn down before its afterAll ran must not leave a server (and its broker) behind.
+  const reap = () => child.kill('SIGKILL');
+  process.once('exit', reap);
   let out = '';
   const url = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(
@@ -74,6 +77,7 @@ export async function startWebApp(opts: { dataDir?: string; timeoutMs?: number }
     dataDir,
     output: () => out,
     async stop() {
+      process.off('exit', reap);
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');

@@ -1,5 +1,5 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import type { RunLogLine } from '../../../api/index';
+import type { NodeStats, RunLogLine, RunMetricsView } from '../../../api/index';
 import { formatBytes, formatCount, formatRate, formatTime } from './format';
 import { Sparkline } from './Sparkline';
 import { useRunStore } from './store';
@@ -51,17 +51,34 @@ function RunOverview() {
   const metrics = useRunStore((s) => s.metrics);
   const history = useRunStore((s) => s.history);
   const nodeIds = useMemo(() => Object.keys(metrics?.nodes ?? {}), [metrics]);
+  // A chart of more lines than colours is unreadable and costly to redraw: the busiest nodes
+  // (by records in, which rarely reorders) and the largest states, in a stable order.
+  const busiest = useMemo(
+    () =>
+      topNodes(
+        metrics,
+        (s) => s.in,
+        () => true,
+      ),
+    [metrics],
+  );
+  const stateful = useMemo(
+    () =>
+      topNodes(
+        metrics,
+        (s) => s.stateEntries,
+        (s) => s.stateEntries > 0,
+      ),
+    [metrics],
+  );
   const throughput = useMemo(
-    () => nodeIds.map((id) => ({ label: id, values: history.nodes[id]?.rate ?? [] })),
-    [nodeIds, history],
+    () => busiest.ids.map((id) => ({ label: id, values: history.nodes[id]?.rate ?? [] })),
+    [busiest, history],
   );
   const lag = useMemo(() => [{ label: 'lag', values: history.lag }], [history]);
   const stateSize = useMemo(
-    () =>
-      nodeIds
-        .filter((id) => history.nodes[id]?.stateEntries.some((v) => v !== null && v > 0))
-        .map((id) => ({ label: id, values: history.nodes[id]?.stateEntries ?? [] })),
-    [nodeIds, history],
+    () => stateful.ids.map((id) => ({ label: id, values: history.nodes[id]?.stateEntries ?? [] })),
+    [stateful, history],
   );
   if (!run) return <p className="kf-empty">No run yet. Choose a connection and press Run.</p>;
   if (!metrics)
@@ -146,14 +163,43 @@ function RunOverview() {
         </tbody>
       </table>
       <div className="kf-run-charts">
-        <TimeChart title="Throughput (records/s)" at={history.at} series={throughput} />
+        <TimeChart
+          title={`Throughput (records/s)${busiest.of > busiest.ids.length ? `, the ${busiest.ids.length} busiest of ${busiest.of} nodes` : ''}`}
+          at={history.at}
+          series={throughput}
+        />
         <TimeChart title="Lag (records)" at={history.at} series={lag} />
         {stateSize.length > 0 && (
-          <TimeChart title="State size (entries)" at={history.at} series={stateSize} />
+          <TimeChart
+            title={`State size (entries)${stateful.of > stateful.ids.length ? `, the ${stateful.ids.length} largest of ${stateful.of}` : ''}`}
+            at={history.at}
+            series={stateSize}
+          />
         )}
       </div>
     </div>
   );
+}
+
+/** Lines per chart. */
+export const CHART_SERIES = 8;
+
+/**
+ * The ids of the nodes ranking highest by `rank` among those `keep` accepts, at most
+ * CHART_SERIES, sorted by id so a chart keeps its colours while the ranking holds.
+ */
+function topNodes(
+  metrics: RunMetricsView | null,
+  rank: (s: NodeStats) => number,
+  keep: (s: NodeStats) => boolean,
+): { ids: string[]; of: number } {
+  const all = Object.entries(metrics?.nodes ?? {}).filter(([, s]) => keep(s));
+  const ids = all
+    .sort(([, a], [, b]) => rank(b) - rank(a))
+    .slice(0, CHART_SERIES)
+    .map(([id]) => id)
+    .sort();
+  return { ids, of: all.length };
 }
 
 const LEVELS = { info: 0, warn: 1, error: 2 } as const;

@@ -242,4 +242,19 @@ describe('RunPanel', () => {
     await user.click(screen.getByRole('button', { name: 'Open late topic clicks.window.late' }));
     expect(opened).toEqual(['clicks.dlq', 'clicks.window.late']);
   });
+
+  it('charts at most 8 nodes, the busiest by records in', () => {
+    useRunStore.setState({ run: runInfo('r') });
+    render(<RunPanel />);
+    const nodes = Object.fromEntries(
+      Array.from({ length: 10 }, (_, i) => [`n${i}`, nodeStats({ in: (i + 1) * 100, rate: i })]),
+    );
+    push({ type: 'run.metrics', metrics: metrics('r', 1, { nodes }) });
+    const chart = screen.getByRole('figure', { name: 'Throughput (records/s), the 8 busiest of 10 nodes' });
+    // n0 and n1 read the fewest records; the rest are listed by id.
+    expect(chart.querySelector('.kf-visually-hidden')?.textContent).toBe(
+      'n2: 2; n3: 3; n4: 4; n5: 5; n6: 6; n7: 7; n8: 8; n9: 9',
+    );
+    expect(within(screen.getByRole('table', { name: 'Nodes' })).getAllByRole('row')).toHaveLength(11);
+  });
 });

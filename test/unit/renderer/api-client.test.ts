@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, type ApiResponse } from '../../../src/api/index';
 import { buildApi } from '../../../src/renderer/src/api/client';
-import { takeToken } from '../../../src/renderer/src/api/http';
+import { httpApiClient, takeToken } from '../../../src/renderer/src/api/http';
 
 function fakeWindow(href: string) {
   const store = new Map<string, string>();
@@ -56,5 +56,74 @@ describe('buildApi', () => {
     const err = await api.pipelines.recent().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err).toMatchObject({ code: 'invalid', message: 'bad', problems });
+  });
+});
+
+class FakeSocket {
+  static all: FakeSocket[] = [];
+  onopen: (() => void) | null = null;
+  onmessage: ((m: { data: unknown }) => void) | null = null;
+  onclose: (() => void) | null = null;
+  closed = false;
+  constructor(
+    readonly url: string,
+    readonly protocols: string[],
+  ) {
+    FakeSocket.all.push(this);
+  }
+  close() {
+    this.closed = true;
+    this.onclose?.();
+  }
+}
+
+describe('the event socket of the HTTP client', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    FakeSocket.all = [];
+  });
+
+  const client = () =>
+    httpApiClient({
+      origin: 'http://127.0.0.1:7878',
+      token: 'T0k',
+      WebSocket: FakeSocket as unknown as typeof WebSocket,
+    });
+
+  it('opens one socket with the token as a subprotocol and hands parsed events to every listener', () => {
+    const c = client();
+    const a: unknown[] = [];
+    const b: unknown[] = [];
+    c.subscribe((e) => a.push(e));
+    c.subscribe((e) => b.push(e));
+    expect(FakeSocket.all).toHaveLength(1);
+    expect(FakeSocket.all[0]).toMatchObject({
+      url: 'ws://127.0.0.1:7878/events',
+      protocols: ['kflow', 'kflow.token.T0k'],
+    });
+    FakeSocket.all[0]?.onmessage?.({ data: '{"type":"topic.tailEnded","tailId":"t1"}' });
+    FakeSocket.all[0]?.onmessage?.({ data: 'not json' });
+    expect(a).toEqual([{ type: 'topic.tailEnded', tailId: 't1' }]);
+    expect(b).toEqual(a);
+  });
+
+  it('reconnects with backoff while someone listens, and closes when the last listener leaves', () => {
+    vi.useFakeTimers();
+    const c = client();
+    const off = c.subscribe(() => {});
+    FakeSocket.all[0]?.onclose?.(); // the server went away
+    vi.advanceTimersByTime(249);
+    expect(FakeSocket.all).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    expect(FakeSocket.all).toHaveLength(2);
+    FakeSocket.all[1]?.onclose?.();
+    vi.advanceTimersByTime(499); // doubled: 500 ms
+    expect(FakeSocket.all).toHaveLength(2);
+    vi.advanceTimersByTime(1);
+    expect(FakeSocket.all).toHaveLength(3);
+    off();
+    expect(FakeSocket.all[2]?.closed).toBe(true);
+    vi.advanceTimersByTime(10_000);
+    expect(FakeSocket.all).toHaveLength(3);
   });
 });

@@ -3,6 +3,7 @@ import type { ApiClient, GroupView } from '../../../api/index';
 import { formatCount } from '../run/format';
 import { Sparkline } from '../run/Sparkline';
 import { appendLag, type LagHistory } from './lag-history';
+import { ResetOffsets } from './ResetOffsets';
 import { errorMessage } from './use-call';
 
 export interface GroupsViewProps {
@@ -150,6 +151,7 @@ export function GroupsView({ client, connection, pollMs = 3000 }: GroupsViewProp
           </tbody>
         </table>
       )}
+      {group && <ResetOffsets key={group.groupId} client={client} connection={connection} group={group} />}
     </div>
   );
 }

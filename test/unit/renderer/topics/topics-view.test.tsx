@@ -292,4 +292,57 @@ describe('consumer groups', () => {
     await act(() => new Promise((r) => setTimeout(r, 60)));
     expect(call).toBe(polls);
   });
+
+  it('previews and resets the offsets of an empty group; a group with members cannot be reset', async () => {
+    const user = userEvent.setup();
+    const steps = [{ topic: 'clicks', partition: 0, from: '10', to: '0' }];
+    let members = 2;
+    const c = client({
+      topics: {
+        groups: async () => [{ ...group(9), members, state: members ? 'Stable' : 'Empty' }],
+        resetOffsets: async () => steps,
+      },
+    });
+    const { unmount } = render(<GroupsView client={c} connection="staging" />);
+    await user.click(await screen.findByRole('button', { name: 'kflow-clicks' }));
+    const reset = screen.getByRole('region', { name: 'Reset offsets of kflow-clicks' });
+    const button = within(reset).getByRole('button', { name: 'Reset offsets' }) as HTMLButtonElement;
+    expect(button.disabled).toBe(true);
+    expect(document.getElementById(button.getAttribute('aria-describedby') ?? '')?.textContent).toBe(
+      'Stop the group’s 2 members first: Kafka resets only an empty group.',
+    );
+    await user.selectOptions(within(reset).getByRole('combobox', { name: 'Topic' }), 'views');
+    await user.selectOptions(within(reset).getByRole('combobox', { name: 'Reset to' }), 'offset');
+    await user.clear(within(reset).getByRole('textbox', { name: 'Offset' }));
+    await user.type(within(reset).getByRole('textbox', { name: 'Offset' }), '2');
+    await user.click(within(reset).getByRole('button', { name: 'Preview reset' }));
+    expect(c.calls.find((x) => x.method === 'topics.resetOffsets')?.params[0]).toEqual({
+      connection: 'staging',
+      groupId: 'kflow-clicks',
+      topic: 'views',
+      to: { kind: 'offset', offset: '2' },
+      dryRun: true,
+    });
+    const preview = within(reset).getByRole('table', { name: 'The reset would move' });
+    expect(within(preview).getAllByRole('row')[1]?.textContent).toBe('0100');
+    unmount();
+
+    members = 0;
+    const c2 = client({
+      topics: {
+        groups: async () => [{ ...group(9), members: 0, state: 'Empty' }],
+        resetOffsets: async () => steps,
+      },
+    });
+    render(<GroupsView client={c2} />);
+    await user.click(await screen.findByRole('button', { name: 'kflow-clicks' }));
+    await user.click(screen.getByRole('button', { name: 'Reset offsets' }));
+    expect(c2.calls.find((x) => x.method === 'topics.resetOffsets')?.params[0]).toEqual({
+      groupId: 'kflow-clicks',
+      topic: 'clicks',
+      to: { kind: 'earliest' },
+      dryRun: false,
+    });
+    expect(screen.getByRole('table', { name: 'Offsets moved' })).toBeTruthy();
+  });
 });

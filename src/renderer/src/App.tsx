@@ -74,6 +74,7 @@ function Shell({ client, host }: { client: ApiClient; host: AppHost }) {
     resolve: (p: string | null) => void;
   } | null>(null);
   const [draft, setDraft] = useState<Draft | null>(null);
+  const connection = useRunStore((s) => s.connection);
   const draftPending = useRef(true);
   const mac = isMac(host.platform);
 
@@ -252,11 +253,7 @@ function Shell({ client, host }: { client: ApiClient; host: AppHost }) {
         </div>
       ) : (
         <div className="kf-main kf-main--topics">
-          <TopicsView
-            client={client}
-            connection={useRunStore.getState().connection}
-            {...(topic ? { initialTopic: topic } : {})}
-          />
+          <TopicsView client={client} connection={connection} {...(topic ? { initialTopic: topic } : {})} />
         </div>
       )}
       <StatusLine />

@@ -163,9 +163,10 @@ export function createCommands(deps: CommandDeps): Map<CommandId, Command> {
       keys: ['Mod+Enter'],
       global: true,
       run: async () => {
-        const { spec, problems } = store();
+        // Check the spec as it is now, not as the last debounced validation saw it.
         store().validateNow();
-        const why = runBlocker(spec, useEditorStore.getState().problems ?? problems);
+        const { spec, problems } = store();
+        const why = runBlocker(spec, problems);
         if (why) {
           store().setStatus(why);
           return;

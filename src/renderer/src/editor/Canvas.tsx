@@ -11,6 +11,7 @@ import {
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, type DragEvent } from 'react';
 import { getNodeKind } from '../../../nodes/index';
+import type { SpecEdge as SpecEdgeOfSpec } from '../../../spec/types';
 import { connectionProblem, useEditorStore, type EdgeEnd } from '../store/index';
 import { useTheme } from '../theme';
 import { deriveEdges, deriveNodes, type CardNode, type SpecFlowEdge } from './canvas-model';
@@ -41,13 +42,17 @@ export function Canvas() {
   const colorMode = useTheme((s) => s.choice) ?? 'system';
   const flow = useReactFlow<CardNode, SpecFlowEdge>();
   const previous = useRef(new Map<string, CardNode>());
+  const previousEdges = useRef(new WeakMap<SpecEdgeOfSpec, SpecFlowEdge>());
 
   const nodes = useMemo(() => {
     const derived = deriveNodes(spec, selection.nodes, sizes, previous.current);
     previous.current = new Map(derived.map((n) => [n.id, n]));
     return derived;
   }, [spec, selection.nodes, sizes]);
-  const edges = useMemo(() => deriveEdges(spec, selection.edges), [spec, selection.edges]);
+  const edges = useMemo(
+    () => deriveEdges(spec, selection.edges, previousEdges.current),
+    [spec, selection.edges],
+  );
 
   useEffect(() => {
     if (!focus) return;

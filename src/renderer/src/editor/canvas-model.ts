@@ -5,7 +5,7 @@
  */
 import type { Edge, Node } from '@xyflow/react';
 import { edgeKey } from '../../../api/index';
-import type { PipelineSpec, SpecNode } from '../../../spec/types';
+import type { PipelineSpec, SpecEdge, SpecNode } from '../../../spec/types';
 import { inputPortsOf, outputPortsOf, parseEnd } from '../store/ports';
 
 export interface PortView {
@@ -90,13 +90,31 @@ export function deriveNodes(
   });
 }
 
-export function deriveEdges(spec: PipelineSpec, selected: readonly string[]): SpecFlowEdge[] {
+/**
+ * React Flow edges for the spec's edges. With `previous` (the last result by spec edge), an
+ * edge whose spec edge, index, selection and ports are unchanged keeps its object, so a node
+ * drag does not re-render every edge.
+ */
+export function deriveEdges(
+  spec: PipelineSpec,
+  selected: readonly string[],
+  previous?: WeakMap<SpecEdge, SpecFlowEdge>,
+): SpecFlowEdge[] {
   const sel = new Set(selected);
   return spec.edges.map((e, index) => {
     const from = parseEnd(e.from, 'from', spec);
     const to = parseEnd(e.to, 'to', spec);
     const key = edgeKey(e);
-    return {
+    const prev = previous?.get(e);
+    if (
+      prev &&
+      prev.data?.index === index &&
+      prev.selected === sel.has(key) &&
+      prev.sourceHandle === from.port &&
+      prev.targetHandle === to.port
+    )
+      return prev;
+    const edge: SpecFlowEdge = {
       id: `${key}#${index}`,
       type: 'spec',
       source: from.node,
@@ -106,5 +124,7 @@ export function deriveEdges(spec: PipelineSpec, selected: readonly string[]): Sp
       selected: sel.has(key),
       data: { key, index },
     };
+    previous?.set(e, edge);
+    return edge;
   });
 }

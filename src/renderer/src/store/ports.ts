@@ -11,12 +11,26 @@ export interface EdgeEnd {
   port: string;
 }
 
+// Specs are never changed in place, so an index per spec object stays true.
+const indexes = new WeakMap<PipelineSpec, Map<string, SpecNode>>();
+
+/** The spec's nodes by id (the first node of an id, as the validator reads them). */
+export function nodeIndex(spec: PipelineSpec): Map<string, SpecNode> {
+  let index = indexes.get(spec);
+  if (!index) {
+    index = new Map();
+    for (const n of spec.nodes) if (!index.has(n.id)) index.set(n.id, n);
+    indexes.set(spec, index);
+  }
+  return index;
+}
+
 /** `a` → `{ node: 'a', port: 'out' }` (from) or `{ node: 'a', port: <its only input> }` (to). */
 export function parseEnd(end: string, side: 'from' | 'to', spec?: PipelineSpec): EdgeEnd {
   const dot = end.indexOf('.');
   if (dot >= 0) return { node: end.slice(0, dot), port: end.slice(dot + 1) };
   if (side === 'from') return { node: end, port: 'out' };
-  const node = spec?.nodes.find((n) => n.id === end);
+  const node = spec ? nodeIndex(spec).get(end) : undefined;
   const inputs = node ? getNodeKind(node.kind)?.inputs : undefined;
   return { node: end, port: inputs?.length === 1 ? (inputs[0] as PortDecl).name : 'in' };
 }

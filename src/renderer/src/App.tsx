@@ -142,6 +142,16 @@ function Shell({ client, host }: { client: ApiClient; host: AppHost }) {
     };
   }, [host]);
 
+  // In a browser tab, closing with unsaved work asks first; the desktop app relies on the draft.
+  useEffect(() => {
+    if (host.kind !== 'web') return;
+    const onBeforeUnload = (e: BeforeUnloadEvent) => {
+      if (isDirty(useEditorStore.getState())) e.preventDefault();
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => window.removeEventListener('beforeunload', onBeforeUnload);
+  }, [host]);
+
   // Shortcuts, clipboard and menus.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

@@ -35,11 +35,14 @@ def create_windowed_aggregation(bootstrap_servers, input_topic, output_topic, co
     first = None  # bench
     end = None  # bench
     nbytes = 0  # bench
+    cpu0 = 0.0  # bench: CPU seconds of this process (all threads) from the first record
+    cpu = None  # bench
 
     try:
         for message in consumer:
             if first is None:  # bench
                 first = time.perf_counter()
+                cpu0 = time.process_time()  # bench
             event = message.value
             current_window = int(time.time() // window_size_seconds)
 
@@ -67,6 +70,7 @@ def create_windowed_aggregation(bootstrap_servers, input_topic, output_topic, co
             nbytes += message.serialized_value_size
             if seen >= count:
                 end = time.perf_counter()
+                cpu = time.process_time() - cpu0  # bench
                 break
 
     except Exception as e:
@@ -78,12 +82,14 @@ def create_windowed_aggregation(bootstrap_servers, input_topic, output_topic, co
     # is left out, as the Node workloads' disconnects are
     if end is None:
         end = time.perf_counter()
-    return seen, nbytes, (end - first) if first is not None else 0.0, len(window_data)
+    if cpu is None:
+        cpu = time.process_time() - cpu0
+    return seen, nbytes, (end - first) if first is not None else 0.0, len(window_data), cpu
 
 
 if __name__ == '__main__':
     bootstrap, input_topic, output_topic, count, group = sys.argv[1:6]
-    seen, nbytes, seconds, windows = create_windowed_aggregation(
+    seen, nbytes, seconds, windows, cpu = create_windowed_aggregation(
         bootstrap, input_topic, output_topic, int(count), group)
-    print('RESULT ' + json.dumps({'records': seen, 'bytes': nbytes, 'seconds': seconds,
+    print('RESULT ' + json.dumps({'records': seen, 'bytes': nbytes, 'seconds': seconds, 'cpuSeconds': cpu,
                                   'extra': {'openWindows': windows}}))

@@ -34,26 +34,38 @@ export interface WorkerResult {
   records: number;
   bytes: number;
   seconds: number;
+  /** CPU seconds of the process (all threads) over the same span. */
+  cpuSeconds?: number;
   extra?: Record<string, unknown>;
 }
+
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The seam's client, with the time of the first batch any consumer of it receives. */
-function stampFirstBatch(client: KafkaClient): { client: KafkaClient; first: () => number } {
+function stampFirstBatch(client: KafkaClient): {
+  client: KafkaClient;
+  first: () => number;
+  firstCpu: () => number;
+} {
   let first = 0;
+  let firstCpu = 0;
   const wrapped: KafkaClient = Object.create(client) as KafkaClient;
   wrapped.consumer = async (opts) => {
     const c = await client.consumer(opts);
     const run = c.run.bind(c);
     c.run = (handler) =>
       run((batch, ctl) => {
-        if (first === 0 && batch.records.length > 0) first = performance.now();
+        if (first === 0 && batch.records.length > 0) [first, firstCpu] = [performance.now(), cpuNow()];
         return handler(batch, ctl);
       });
     return c;
   };
-  return { client: wrapped, first: () => first };
+  return { client: wrapped, first: () => first, firstCpu: () => firstCpu };
 }
 
 async function kafkajsWorkload(a: WorkerArgs): Promise<WorkerResult> {
@@ -68,6 +80,7 @@ async function kafkajsWorkload(a: WorkerArgs): Promise<WorkerResult> {
   await Promise.all([consumer.connect(), producer.connect()]);
   await consumer.subscribe({ topic: a.input, fromBeginning: true });
   let first = 0;
+  let firstCpu = 0;
   let handled = 0;
   let bytes = 0;
   const sums = new Map<string, { total: number; events: number }>();
@@ -75,7 +88,7 @@ async function kafkajsWorkload(a: WorkerArgs): Promise<WorkerResult> {
   const done = new Promise<void>((r) => (finish = r));
   await consumer.run({
     eachBatch: async ({ batch }) => {
-      if (first === 0 && batch.messages.length > 0) first = performance.now();
+      if (first === 0 && batch.messages.length > 0) [first, firstCpu] = [performance.now(), cpuNow()];
       if (a.mode !== 'kafkajs-sum') {
         await producer.send({
           topic: a.output,
@@ -98,8 +111,9 @@ async function kafkajsWorkload(a: WorkerArgs): Promise<WorkerResult> {
   });
   await done;
   const seconds = (performance.now() - first) / 1000;
+  const cpuSeconds = cpuNow() - firstCpu;
   await Promise.all([consumer.disconnect(), producer.disconnect()]);
-  return { records: handled, bytes, seconds, extra: { keys: sums.size } };
+  return { records: handled, bytes, seconds, cpuSeconds, extra: { keys: sums.size } };
 }
 
 async function engineWorkload(a: WorkerArgs): Promise<WorkerResult> {
@@ -108,7 +122,7 @@ async function engineWorkload(a: WorkerArgs): Promise<WorkerResult> {
   const { PipelineRun } = await import('../../src/engine/runtime/runtime');
   const { statelessSpec, windowSpec } = await import('./specs');
   const base = await connect(embeddedProfile(a.bootstrap));
-  const { client, first } = stampFirstBatch(base);
+  const { client, first, firstCpu } = stampFirstBatch(base);
   const spec =
     a.mode === 'engine-window'
       ? windowSpec(a.name, a.input, a.output)
@@ -142,6 +156,7 @@ async function engineWorkload(a: WorkerArgs): Promise<WorkerResult> {
     }
   }
   const seconds = ((stalled ? lastChange : performance.now()) - first()) / 1000;
+  const cpuSeconds = cpuNow() - firstCpu();
   if (failed !== undefined || stalled)
     console.error(`${a.mode}: ${stalled ? 'no progress for 30 s' : String(failed)}`, run.metrics.latest);
   const m = run.metrics;
@@ -153,6 +168,7 @@ async function engineWorkload(a: WorkerArgs): Promise<WorkerResult> {
     records: Math.min(a.count, done),
     bytes: 0,
     seconds,
+    cpuSeconds,
     extra: {
       recordsIn: m.recordsIn,
       recordsOut: m.recordsOut,

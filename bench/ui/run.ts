@@ -5,10 +5,10 @@
  * A 10-node pipeline from the same generator is measured the same way in the same run, as the
  * baseline. Also reports the app's first paint (first-contentful-paint of a fresh load).
  *
- * Frames: chromium runs with the frame-rate limit and vsync off, so consecutive
- * requestAnimationFrame callbacks are as far apart as the work of a frame (input, React, layout,
- * paint) and not the 16.7 ms of a 60 Hz display; the p95 of those deltas during the drag is
- * compared with the 16 ms budget.
+ * Frames: the main-thread work of each frame during the drag, measured in the page from the frame's
+ * start (the requestAnimationFrame timestamp; chromium dispatches pointer events at frame start)
+ * to the first task after the frame's rendering (a message posted from the rAF callback runs once
+ * style, layout and paint are done). Its p95 is compared with the 16 ms budget of a 60 Hz frame.
  *
  *   npm run bench:ui [-- --nodes 300 --drags 3]
  */
@@ -108,14 +108,19 @@ async function dragFrames(page: Page, drags: number): Promise<number[]> {
     if (!b) throw new Error('no card to drag');
     const x = b.x + b.width / 2;
     const y = b.y + 12;
+    // Each frame's main-thread work: from the frame's start (the rAF timestamp, before input
+    // handlers, which chromium aligns to frames) to the first task after the frame's rendering
+    // (a message posted from rAF runs once style, layout and paint are done).
     await page.evaluate(() => {
       const w = window as unknown as { __frames: number[]; __stop: boolean };
       w.__frames = [];
       w.__stop = false;
-      let last = performance.now();
+      const channel = new MessageChannel();
+      let frameStart = 0;
+      channel.port1.onmessage = () => w.__frames.push(performance.now() - frameStart);
       const tick = (t: number) => {
-        w.__frames.push(t - last);
-        last = t;
+        frameStart = t;
+        channel.port2.postMessage(0);
         if (!w.__stop) requestAnimationFrame(tick);
       };
       requestAnimationFrame(tick);
@@ -140,11 +145,7 @@ async function main() {
   const app = await startWebApp();
   const browser = await chromium.launch({
     executablePath: process.env['KFLOW_CHROMIUM'] ?? '/usr/bin/chromium',
-    args: [
-      ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
-      '--disable-frame-rate-limit',
-      '--disable-gpu-vsync',
-    ],
+    args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });

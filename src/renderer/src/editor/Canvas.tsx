@@ -1,5 +1,6 @@
 import {
   Background,
+  ControlButton,
   Controls,
   MiniMap,
   ReactFlow,
@@ -9,7 +10,7 @@ import {
   type EdgeChange,
   type NodeChange,
 } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useRef, type DragEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { getNodeKind } from '../../../nodes/index';
 import type { SpecEdge as SpecEdgeOfSpec } from '../../../spec/types';
 import { connectionProblem, useEditorStore, type EdgeEnd } from '../store/index';
@@ -24,6 +25,12 @@ export const KIND_MIME = 'application/x-kflow-kind';
 const nodeTypes = { card: NodeCard };
 const edgeTypes = { spec: SpecEdge };
 const FIT = { padding: 0.2, maxZoom: 1.25 };
+
+/**
+ * Above this many nodes the mini map is hidden while a node is dragged: it redraws every node
+ * on every frame of a drag, which costs more than the rest of the canvas together.
+ */
+export const MINIMAP_DRAG_LIMIT = 100;
 
 function ends(c: Connection | Edge): { from: EdgeEnd; to: EdgeEnd } {
   return {
@@ -40,6 +47,8 @@ export function Canvas() {
   const focus = useEditorStore((s) => s.focus);
   const loadSeq = useEditorStore((s) => s.loadSeq);
   const colorMode = useTheme((s) => s.choice) ?? 'system';
+  const dragging = useEditorStore((s) => s.dragBase !== null);
+  const [miniMap, setMiniMap] = useState(true);
   const flow = useReactFlow<CardNode, SpecFlowEdge>();
   const previous = useRef(new Map<string, CardNode>());
   const previousEdges = useRef(new WeakMap<SpecEdgeOfSpec, SpecFlowEdge>());
@@ -169,8 +178,19 @@ export function Canvas() {
         aria-label="Pipeline canvas"
       >
         <Background gap={16} />
-        <MiniMap pannable zoomable ariaLabel="Mini map" />
-        <Controls showInteractive={false} />
+        {miniMap && !(dragging && spec.nodes.length > MINIMAP_DRAG_LIMIT) && (
+          <MiniMap pannable zoomable ariaLabel="Mini map" />
+        )}
+        <Controls showInteractive={false}>
+          <ControlButton
+            aria-label="Show mini map"
+            aria-pressed={miniMap}
+            title={miniMap ? 'Hide the mini map' : 'Show the mini map'}
+            onClick={() => setMiniMap((m) => !m)}
+          >
+            ▦
+          </ControlButton>
+        </Controls>
       </ReactFlow>
     </div>
   );

@@ -2,7 +2,7 @@ import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { getNodeKind } from '../../../nodes/index';
 import type { PipelineSpec, Problem, SpecNode } from '../../../spec/types';
 import { useRunStore } from '../run/index';
-import { parseEnd, useEditorStore } from '../store/index';
+import { nodeIndex, parseEnd, useEditorStore } from '../store/index';
 import { useClient } from './client-context';
 import { configSchema, orderedProperties } from './form/schema';
 import { FieldProblemsContext, FormContext, SchemaField } from './form/SchemaField';
@@ -53,13 +53,15 @@ function useTopics(): string[] {
 /** The right-hand panel: the selected node's settings, or the pipeline's when nothing is selected. */
 export function Inspector() {
   const selected = useEditorStore((s) => s.selection.nodes);
-  const node = useEditorStore((s) =>
-    s.selection.nodes.length === 1 ? s.spec.nodes.find((n) => n.id === s.selection.nodes[0]) : undefined,
+  const nodeId = useEditorStore((s) =>
+    s.selection.nodes.length === 1 && nodeIndex(s.spec).has(s.selection.nodes[0] as string)
+      ? (s.selection.nodes[0] as string)
+      : null,
   );
   return (
     <aside className="kf-inspector" aria-label="Inspector">
-      {node ? (
-        <NodeInspector key={node.id} node={node} />
+      {nodeId !== null ? (
+        <SelectedNode key={nodeId} id={nodeId} />
       ) : selected.length > 1 ? (
         <MultiSelection count={selected.length} />
       ) : (
@@ -67,6 +69,21 @@ export function Inspector() {
       )}
     </aside>
   );
+}
+
+/**
+ * The node's parts the inspector shows, each selected on its own: moving a node replaces the
+ * node object but keeps these, so a drag does not re-render the form on every frame.
+ */
+function SelectedNode({ id }: { id: string }) {
+  const kind = useEditorStore((s) => nodeIndex(s.spec).get(id)?.kind);
+  const name = useEditorStore((s) => nodeIndex(s.spec).get(id)?.name);
+  const config = useEditorStore((s) => nodeIndex(s.spec).get(id)?.config);
+  const node = useMemo<SpecNode>(
+    () => ({ id, kind: kind ?? '', config: config ?? {}, ...(name !== undefined ? { name } : {}) }),
+    [id, kind, name, config],
+  );
+  return <NodeInspector node={node} />;
 }
 
 function MultiSelection({ count }: { count: number }) {
@@ -94,7 +111,11 @@ function MultiSelection({ count }: { count: number }) {
 }
 
 function PipelineInspector() {
-  const spec = useEditorStore((s) => s.spec);
+  const name = useEditorStore((s) => s.spec.name);
+  const description = useEditorStore((s) => s.spec.description);
+  const connection = useEditorStore((s) => s.spec.connection);
+  const nodes = useEditorStore((s) => s.spec.nodes.length);
+  const edges = useEditorStore((s) => s.spec.edges.length);
   const ids = useId();
   const set = useEditorStore.getState().setPipelineField;
   return (
@@ -107,7 +128,7 @@ function PipelineInspector() {
         <input
           id={`${ids}-name`}
           type="text"
-          value={spec.name ?? ''}
+          value={name ?? ''}
           onChange={(e) => set('name', e.target.value, { typing: true })}
         />
         <p className="kf-field__hint">lowercase letters, digits and hyphens; used in topic and group names</p>
@@ -119,7 +140,7 @@ function PipelineInspector() {
         <textarea
           id={`${ids}-desc`}
           rows={3}
-          value={spec.description ?? ''}
+          value={description ?? ''}
           onChange={(e) => set('description', e.target.value, { typing: true })}
         />
       </div>
@@ -130,14 +151,13 @@ function PipelineInspector() {
         <input
           id={`${ids}-conn`}
           type="text"
-          value={spec.connection ?? ''}
+          value={connection ?? ''}
           onChange={(e) => set('connection', e.target.value, { typing: true })}
         />
         <p className="kf-field__hint">the name of a connection profile, never its secrets</p>
       </div>
       <p className="kf-muted">
-        {spec.nodes.length} node{spec.nodes.length === 1 ? '' : 's'}, {spec.edges.length} edge
-        {spec.edges.length === 1 ? '' : 's'}. Select a node to edit it.
+        {nodes} node{nodes === 1 ? '' : 's'}, {edges} edge{edges === 1 ? '' : 's'}. Select a node to edit it.
       </p>
     </section>
   );
@@ -147,7 +167,8 @@ function NodeInspector({ node }: { node: SpecNode }) {
   const def = getNodeKind(node.kind);
   const ids = useId();
   const schema = configSchema(node.kind);
-  const spec = useEditorStore((s) => s.spec);
+  // The edges and shapes decide the input fields; node moves change neither.
+  const edges = useEditorStore((s) => s.spec.edges);
   const shapes = useEditorStore((s) => s.shapes);
   const problems = useEditorStore((s) => s.problems);
   const focus = useEditorStore((s) => s.focus);
@@ -166,8 +187,13 @@ function NodeInspector({ node }: { node: SpecNode }) {
     return map;
   }, [nodeProblems]);
   const form = useMemo(
-    () => ({ nodeId: node.id, inputFields: inputFields(spec, shapes as never, node.id), topics }),
-    [node.id, spec, shapes, topics],
+    () => ({
+      nodeId: node.id,
+      inputFields: inputFields(useEditorStore.getState().spec, shapes as never, node.id),
+      topics,
+    }),
+    // `edges` stands for the wiring inputFields reads from the spec
+    [node.id, edges, shapes, topics],
   );
 
   // Focus the field a problem points at (after the form has rendered it).

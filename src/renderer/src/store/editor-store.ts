@@ -392,8 +392,12 @@ export function resetEditorStore(): void {
 }
 
 /** True when the spec differs from the file it was last saved to (or was never saved). */
-export function isDirty(state: Pick<EditorData, 'spec' | 'savedText'>): boolean {
+export function isDirty(
+  state: Pick<EditorData, 'spec' | 'savedText'> & { dragBase?: PipelineSpec | null },
+): boolean {
   if (state.savedText === null) return state.spec.nodes.length > 0 || state.spec.edges.length > 0;
+  // A node being dragged has moved: no need to serialize the spec on every frame to know.
+  if (state.dragBase && state.dragBase !== state.spec) return true;
   // Components ask on every store change (a drag moves many times a second): answer from the
   // last comparison while neither side changed.
   if (dirtyMemo && dirtyMemo.spec === state.spec && dirtyMemo.saved === state.savedText)

@@ -29,6 +29,7 @@ export {
 } from './spec-ops';
 export {
   connectionProblem,
+  nodeIndex,
   parseEnd,
   formatEnd,
   inputPortsOf,

@@ -367,7 +367,14 @@ function Toolbar({
           'aria-label': theme === 'dark' ? 'Switch to light theme' : 'Switch to dark theme',
         })}
       </div>
-      <RunControls getSpec={() => ({ spec: useEditorStore.getState().spec, problems })} problems={problems} />
+      <RunControls
+        getSpec={() => ({
+          spec: useEditorStore.getState().spec,
+          problems,
+          path: useEditorStore.getState().path,
+        })}
+        problems={problems}
+      />
     </header>
   );
 }

@@ -171,7 +171,7 @@ export function createCommands(deps: CommandDeps): Map<CommandId, Command> {
           store().setStatus(why);
           return;
         }
-        await useRunStore.getState().start(spec);
+        await useRunStore.getState().start(spec, store().path);
       },
     },
     {

@@ -8,6 +8,8 @@ export interface SpecForRun {
   /** Null when the editor's text is not a spec at all. */
   spec: PipelineSpec | null;
   problems: Problem[];
+  /** The spec's file, so a run resolves relative paths of file sources and sinks against its folder. */
+  path?: string | null;
 }
 
 export interface RunControlsProps {
@@ -54,7 +56,7 @@ export function RunControls({ getSpec, problems }: RunControlsProps) {
   const onRun = () => {
     const { spec, problems: now } = getSpec();
     if (!spec || runBlocker(spec, problems ?? now)) return;
-    void useRunStore.getState().start(spec);
+    void useRunStore.getState().start(spec, getSpec().path);
   };
 
   return (

@@ -48,7 +48,7 @@ export interface RunStoreState {
   setConnection(name: string): void;
   setGuarantee(guarantee: Guarantee): void;
   setFromBeginning(fromBeginning: boolean): void;
-  start(spec: RunStartRequest['spec']): Promise<void>;
+  start(spec: RunStartRequest['spec'], specPath?: string | null): Promise<void>;
   stop(): Promise<void>;
   /** Applies one pushed event (exposed for tests and for transports that batch). */
   handle(event: ServerEvent): void;
@@ -182,7 +182,7 @@ export const useRunStore = create<RunStoreState>()((set, get) => {
     setGuarantee: (guarantee) => set({ guarantee }),
     setFromBeginning: (fromBeginning) => set({ fromBeginning }),
 
-    async start(spec) {
+    async start(spec, specPath) {
       const { client, connection, guarantee, fromBeginning, run } = get();
       if (!client) {
         set({ error: 'not connected to the backend' });
@@ -192,7 +192,13 @@ export const useRunStore = create<RunStoreState>()((set, get) => {
       set({ starting: true, error: null });
       early = [];
       try {
-        const started = await client.api.runs.start({ spec, connection, guarantee, fromBeginning });
+        const started = await client.api.runs.start({
+          spec,
+          connection,
+          guarantee,
+          fromBeginning,
+          ...(specPath ? { specPath } : {}),
+        });
         set({
           run: started,
           metrics: null,

@@ -155,7 +155,7 @@ describe('RunControls', () => {
     act(() => {
       useRunStore.getState().subscribe(client);
     });
-    render(<RunControls getSpec={() => ({ spec, problems: [] })} />);
+    render(<RunControls getSpec={() => ({ spec, problems: [], path: '/work/pipelines/clicks.json' })} />);
     await screen.findByRole('option', { name: 'staging' });
     await user.selectOptions(screen.getByRole('combobox', { name: 'Connection' }), 'staging');
     await user.selectOptions(screen.getByRole('combobox', { name: 'Guarantee' }), 'exactly-once');
@@ -167,6 +167,8 @@ describe('RunControls', () => {
       connection: 'staging',
       guarantee: 'exactly-once',
       fromBeginning: true,
+      // Relative paths of file sources and sinks resolve against the spec's folder.
+      specPath: '/work/pipelines/clicks.json',
     });
     expect(await screen.findByText('clicks: running')).toBeTruthy();
     expect((screen.getByRole('button', { name: 'Run' }) as HTMLButtonElement).disabled).toBe(true);

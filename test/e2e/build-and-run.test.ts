@@ -101,7 +101,10 @@ describe.runIf(enabled)('build the seed aggregation on the canvas, save it and r
     await page.mouse.up();
   }
 
-  /** Lays the canvas out and waits until the cards stop moving (the layout may animate). */
+  /**
+   * Lays the canvas out and waits until the cards stop moving: the layout is followed (50 ms later)
+   * by an animated zoom to fit, so the cards must keep still for several readings in a row.
+   */
   async function autoLayout() {
     await page.getByRole('button', { name: 'Auto-layout' }).click();
     const boxes = () =>
@@ -109,14 +112,13 @@ describe.runIf(enabled)('build the seed aggregation on the canvas, save it and r
         .locator('.react-flow__node')
         .evaluateAll((els) => JSON.stringify(els.map((e) => e.getBoundingClientRect())));
     let last = '';
-    await expect
-      .poll(async () => {
-        const now = await boxes();
-        const still = now === last;
-        last = now;
-        return still;
-      })
-      .toBe(true);
+    let still = 0;
+    for (let i = 0; i < 100 && still < 3; i++) {
+      await page.waitForTimeout(150);
+      const now = await boxes();
+      still = now === last ? still + 1 : 0;
+      last = now;
+    }
   }
 
   async function box(l: Locator) {
@@ -157,6 +159,12 @@ describe.runIf(enabled)('build the seed aggregation on the canvas, save it and r
 
   it('builds the pipeline with pointer drags, the problems panel guiding the settings', async () => {
     await dragFromPalette('Sources', 'Topic', 160, 160);
+    // The card lands where it was dropped: the view does not jump to fit the first node.
+    const area = await canvas().boundingBox();
+    const first = await card('Topic: source-topic').boundingBox();
+    expect(area && first).toBeTruthy();
+    expect(Math.abs(first!.x - area!.x - 160)).toBeLessThan(first!.width);
+    expect(Math.abs(first!.y - area!.y - 160)).toBeLessThan(first!.height);
     await dragFromPalette('Windows', 'Tumbling window', 460, 160);
     await dragFromPalette('Sinks', 'Topic', 760, 160);
     await expect.poll(() => canvas().locator('.react-flow__node').count()).toBe(3);

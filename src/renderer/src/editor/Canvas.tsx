@@ -42,6 +42,9 @@ function ends(c: Connection | Edge): { from: EdgeEnd; to: EdgeEnd } {
 /** The pipeline canvas. Everything it shows is derived from the editor store's spec. */
 export function Canvas() {
   const spec = useEditorStore((s) => s.spec);
+  // Fit on mount only when there is something to fit: React Flow otherwise fits once the first
+  // node appears, and the view would jump away from where the user just dropped it.
+  const [fitOnMount] = useState(() => spec.nodes.length > 0);
   const selection = useEditorStore((s) => s.selection);
   const sizes = useEditorStore((s) => s.sizes);
   const focus = useEditorStore((s) => s.focus);
@@ -171,7 +174,7 @@ export function Canvas() {
         multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
         selectionKeyCode="Shift"
         colorMode={colorMode}
-        fitView
+        fitView={fitOnMount}
         fitViewOptions={FIT}
         minZoom={0.1}
         proOptions={{ hideAttribution: true }}

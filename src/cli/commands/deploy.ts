@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
+import { readJson } from '../read-json';
 import type { DeployTuning } from '../../export/deploy/apply';
 import type { AwsCaller } from '../../export/deploy/aws';
 
@@ -19,20 +19,6 @@ export interface DeployOptions {
 export interface DeployIo {
   out: { write(s: string): unknown };
   err: { write(s: string): unknown };
-}
-
-function readJson(file: string, what: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new Error(`cannot read the ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    throw new Error(`the ${what} ${file} is not JSON: ${(err as Error).message}`);
-  }
 }
 
 /**

@@ -10,7 +10,7 @@
  * key both ways, since a key added by hand changes what the connector does.
  */
 import { policyDocument, propertiesText, trustPolicy, type DeploymentModel } from '../model';
-import { clusterInput, connectorInput, containerDefinition } from '../targets/plan';
+import { alarmInput, clusterInput, connectorInput, containerDefinition } from '../targets/plan';
 import { at, logGroupsOf, resolveRefs, type DeployedState } from './state';
 
 export type ResourceKind =
@@ -365,27 +365,13 @@ export function compareState(m: DeploymentModel, s: DeployedState, refs: Map<str
       missing('alarm', a.name);
       continue;
     }
-    add(
-      'alarm',
-      a.name,
-      leafDiffs(
-        '',
-        {
-          Namespace: 'AWS/Kafka',
-          MetricName: a.metric,
-          Dimensions: a.dimensions.map(([Name, Value]) => ({ Name, Value })),
-          Statistic: a.statistic,
-          Period: a.periodSeconds,
-          EvaluationPeriods: a.evaluationPeriods,
-          Threshold: a.threshold,
-          ComparisonOperator: 'GreaterThanThreshold',
-          TreatMissingData: 'notBreaching',
-          AlarmActions: a.actions,
-        },
-        d,
-      ),
-      'update',
-    );
+    add('alarm', a.name, leafDiffs('', alarmSettings(a), d), 'update');
   }
   return out;
+}
+
+/** The alarm's settings as PutMetricAlarm takes them, without its name (the name is how it was found). */
+function alarmSettings(a: DeploymentModel['alarms'][number]) {
+  const { AlarmName: _name, ...settings } = alarmInput(a);
+  return settings;
 }

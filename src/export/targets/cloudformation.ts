@@ -16,7 +16,7 @@ import {
   trustPolicy,
   type DeploymentModel,
 } from '../model';
-import { clusterInput, containerDefinition, connectorInput } from './plan';
+import { alarmInput, clusterInput, containerDefinition, connectorInput } from './plan';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -229,19 +229,7 @@ export function buildCloudFormation(m: DeploymentModel): Json {
   for (const a of m.alarms)
     resources[a.logicalId] = {
       Type: 'AWS::CloudWatch::Alarm',
-      Properties: {
-        AlarmName: a.name,
-        Namespace: 'AWS/Kafka',
-        MetricName: a.metric,
-        Dimensions: a.dimensions.map(([Name, Value]) => ({ Name, Value })),
-        Statistic: a.statistic,
-        Period: a.periodSeconds,
-        EvaluationPeriods: a.evaluationPeriods,
-        Threshold: a.threshold,
-        ComparisonOperator: 'GreaterThanThreshold',
-        TreatMissingData: 'notBreaching',
-        AlarmActions: a.actions,
-      },
+      Properties: alarmInput(a),
     };
   const template: Record<string, unknown> = {
     AWSTemplateFormatVersion: '2010-09-09',

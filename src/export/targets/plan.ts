@@ -10,6 +10,7 @@ import {
   policyDocument,
   propertiesText,
   trustPolicy,
+  type AlarmModel,
   type ConnectorModel,
   type DeploymentModel,
 } from '../model';
@@ -291,21 +292,26 @@ export function buildPlan(m: DeploymentModel): Plan {
     steps.push({
       service: 'cloudwatch',
       command: 'PutMetricAlarm',
-      input: {
-        AlarmName: a.name,
-        Namespace: 'AWS/Kafka',
-        MetricName: a.metric,
-        Dimensions: a.dimensions.map(([Name, Value]) => ({ Name, Value })),
-        Statistic: a.statistic,
-        Period: a.periodSeconds,
-        EvaluationPeriods: a.evaluationPeriods,
-        Threshold: a.threshold,
-        ComparisonOperator: 'GreaterThanThreshold',
-        TreatMissingData: 'notBreaching',
-        AlarmActions: a.actions,
-      },
+      input: alarmInput(a),
     });
   return { pipeline: m.name, region: m.region, steps: steps.map((s, i) => ({ step: i + 1, ...s })) };
+}
+
+/** PutMetricAlarm's input; the CloudFormation alarm and the drift check use the same properties. */
+export function alarmInput(a: AlarmModel) {
+  return {
+    AlarmName: a.name,
+    Namespace: 'AWS/Kafka',
+    MetricName: a.metric,
+    Dimensions: a.dimensions.map(([Name, Value]) => ({ Name, Value })),
+    Statistic: a.statistic,
+    Period: a.periodSeconds,
+    EvaluationPeriods: a.evaluationPeriods,
+    Threshold: a.threshold,
+    ComparisonOperator: 'GreaterThanThreshold',
+    TreatMissingData: 'notBreaching',
+    AlarmActions: a.actions,
+  };
 }
 
 export function renderPlan(p: Plan): string {

@@ -261,7 +261,6 @@ export async function connect(profile: ConnectionProfile, opts: ConnectOptions =
   return new KafkajsClient(profile, config, opts);
 }
 
-
 /** Runs kafkajs calls, turning connection-level failures into ConnectionError. */
 async function mapped<T>(fn: () => Promise<T>): Promise<T> {
   try {

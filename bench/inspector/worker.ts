@@ -38,7 +38,15 @@ export interface WorkerResult {
   seconds: number;
   /** From the start of the workload to its first batch (connect, join, seek). */
   startupSeconds: number;
+  /** CPU time (user + system, all threads) of this process over `seconds`. */
+  cpuSeconds: number;
 }
+
+/** CPU seconds of this process so far. */
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 
 // The same fetch sizes as readTopic's consumer, so the baseline differs from kflow only in what
 // happens to each record.
@@ -65,6 +73,8 @@ async function kafkajsWorkload(a: WorkerArgs): Promise<WorkerResult> {
   await consumer.subscribe({ topic: a.topic, fromBeginning: true });
   let first = 0;
   let last = 0;
+  let cpuFirst = 0;
+  let cpuLast = 0;
   let records = 0;
   let bytes = 0;
   let open = [...ends].filter(([, high]) => high > 0n).length;
@@ -73,7 +83,10 @@ async function kafkajsWorkload(a: WorkerArgs): Promise<WorkerResult> {
   await consumer.run({
     autoCommit: false,
     eachBatch: async ({ batch }) => {
-      if (first === 0 && batch.messages.length > 0) first = performance.now();
+      if (first === 0 && batch.messages.length > 0) {
+        first = performance.now();
+        cpuFirst = cpuNow();
+      }
       for (const m of batch.messages) {
         let n = (m.key?.length ?? 0) + (m.value?.length ?? 0);
         for (const [k, v] of Object.entries(m.headers ?? {})) {
@@ -88,6 +101,7 @@ async function kafkajsWorkload(a: WorkerArgs): Promise<WorkerResult> {
         open--;
         if (open === 0) {
           last = performance.now();
+          cpuLast = cpuNow();
           finish();
         }
       }
@@ -101,34 +115,47 @@ async function kafkajsWorkload(a: WorkerArgs): Promise<WorkerResult> {
     recordBytes: bytes,
     seconds: (last - first) / 1000,
     startupSeconds: (first - t0) / 1000,
+    cpuSeconds: cpuLast - cpuFirst,
   };
 }
 
 /** The seam's client, noting when its consumer receives its first batch. */
-function stampFirstBatch(client: KafkaClient): { client: KafkaClient; first: () => number } {
+function stampFirstBatch(client: KafkaClient): {
+  client: KafkaClient;
+  first: () => number;
+  cpuFirst: () => number;
+} {
   let first = 0;
+  let cpuFirst = 0;
   const wrapped: KafkaClient = Object.create(client) as KafkaClient;
   wrapped.consumer = async (opts) => {
     const c = await client.consumer(opts);
     const run = c.run.bind(c);
     c.run = (handler) =>
       run((batch, ctl) => {
-        if (first === 0 && batch.records.length > 0) first = performance.now();
+        if (first === 0 && batch.records.length > 0) {
+          first = performance.now();
+          cpuFirst = cpuNow();
+        }
         return handler(batch, ctl);
       });
     return c;
   };
-  return { client: wrapped, first: () => first };
+  return { client: wrapped, first: () => first, cpuFirst: () => cpuFirst };
 }
 
 async function kflowWorkload(a: WorkerArgs): Promise<WorkerResult> {
   const t0 = performance.now();
   const base = await connect({ ...embeddedProfile(a.bootstrap), name: 'bench' });
-  const { client, first } = stampFirstBatch(base);
+  const { client, first, cpuFirst } = stampFirstBatch(base);
   let last = 0;
+  let cpuLast = 0;
   let bytes = 0;
   const onProgress = (p: { scanned: number; total: number | null }) => {
-    if (p.scanned === p.total && last === 0) last = performance.now();
+    if (p.scanned === p.total && last === 0) {
+      last = performance.now();
+      cpuLast = cpuNow();
+    }
   };
   let result: WorkerResult;
   if (a.mode === 'export') {
@@ -137,6 +164,7 @@ async function kflowWorkload(a: WorkerArgs): Promise<WorkerResult> {
     const r = await exportTopic(client, out, { topic: a.topic, onProgress });
     await new Promise<void>((res, rej) => out.end((err?: Error | null) => (err ? rej(err) : res())));
     last = performance.now();
+    cpuLast = cpuNow();
     result = {
       records: r.records,
       matched: r.records,
@@ -144,6 +172,7 @@ async function kflowWorkload(a: WorkerArgs): Promise<WorkerResult> {
       fileBytes: statSync(a.name).size,
       seconds: 0,
       startupSeconds: 0,
+      cpuSeconds: 0,
     };
   } else {
     const r = await readTopic(client, {
@@ -162,10 +191,16 @@ async function kflowWorkload(a: WorkerArgs): Promise<WorkerResult> {
       recordBytes: bytes,
       seconds: 0,
       startupSeconds: 0,
+      cpuSeconds: 0,
     };
   }
   await base.close();
-  return { ...result, seconds: (last - first()) / 1000, startupSeconds: (first() - t0) / 1000 };
+  return {
+    ...result,
+    seconds: (last - first()) / 1000,
+    startupSeconds: (first() - t0) / 1000,
+    cpuSeconds: cpuLast - cpuFirst(),
+  };
 }
 
 async function main() {

@@ -8,10 +8,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { connect, type KafkaClient } from '../../../../src/kafka/client';
 import { embeddedProfile } from '../../../../src/kafka/profile';
 import { PipelineRun } from '../../../../src/engine/runtime/runtime';
-import { validateSpec } from '../../../../src/spec/validate';
-import type { PipelineSpec } from '../../../../src/spec/types';
 import { startChildBroker, type ChildBroker } from '../../../support/child-broker';
 import { json, produceJson, readTopic, waitFor } from '../runtime/helpers';
+import { evenFilterSpec, numbered } from './even-filter';
 
 const dir = mkdtempSync(join(tmpdir(), 'kflow-broker-restart-'));
 let broker: ChildBroker | undefined;
@@ -25,29 +24,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const spec = (): PipelineSpec => {
-  const r = validateSpec({
-    kflow: 1,
-    name: 'restart',
-    nodes: [
-      { id: 'src', kind: 'source.topic', config: { topic: 'r-in', eventTime: 'ts' } },
-      { id: 'even', kind: 'filter', config: { where: 'n % 2 = 0' } },
-      { id: 'out', kind: 'sink.topic', config: { topic: 'r-out' } },
-    ],
-    edges: [
-      { from: 'src', to: 'even' },
-      { from: 'even', to: 'out' },
-    ],
-  } as unknown as PipelineSpec);
-  if (!r.ok || !r.spec) throw new Error(JSON.stringify(r.problems));
-  return r.spec;
-};
-
-const batch = (from: number, to: number) =>
-  Array.from({ length: to - from + 1 }, (_, i) => ({
-    key: `k${from + i}`,
-    value: { n: from + i, ts: 1000 * (from + i) },
-  }));
+const spec = () => evenFilterSpec('restart', 'r-in', 'r-out');
 
 describe('broker restart', () => {
   it('the run continues after the broker is stopped and started again on the same port', async () => {
@@ -56,7 +33,7 @@ describe('broker restart', () => {
     const port = bootstrap.slice(bootstrap.lastIndexOf(':') + 1);
     client = await connect(embeddedProfile(bootstrap));
     await (await client.admin()).createTopics([{ name: 'r-in', partitions: 1 }]);
-    await produceJson(client, 'r-in', batch(1, 200));
+    await produceJson(client, 'r-in', numbered(1, 200));
     run = new PipelineRun({ client, spec: spec(), tickMs: 50, sessionTimeoutMs: 6000 });
     await run.start();
     // 100 even numbers among 1..200.
@@ -66,7 +43,7 @@ describe('broker restart', () => {
     await new Promise((r) => setTimeout(r, 1000));
     broker = await startChildBroker(['--data', dir, '--port', port]);
     expect(broker.bootstrap).toBe(bootstrap);
-    await produceJson(client, 'r-in', batch(201, 400));
+    await produceJson(client, 'r-in', numbered(201, 400));
 
     // 200 even numbers among 1..400: every one arrives (at-least-once may repeat some).
     await waitFor(

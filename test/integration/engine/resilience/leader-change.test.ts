@@ -6,9 +6,8 @@ import { startBroker, type RunningBroker } from '../../../../src/broker/index';
 import { connect, type KafkaClient } from '../../../../src/kafka/client';
 import { embeddedProfile } from '../../../../src/kafka/profile';
 import { PipelineRun } from '../../../../src/engine/runtime/runtime';
-import { validateSpec } from '../../../../src/spec/validate';
-import type { PipelineSpec } from '../../../../src/spec/types';
 import { json, produceJson, readTopic, waitFor } from '../runtime/helpers';
+import { evenFilterSpec, numbered } from './even-filter';
 
 let broker: RunningBroker;
 let client: KafkaClient;
@@ -24,29 +23,7 @@ afterAll(async () => {
   await broker?.stop();
 });
 
-function spec(): PipelineSpec {
-  const r = validateSpec({
-    kflow: 1,
-    name: 'leaders',
-    nodes: [
-      { id: 'src', kind: 'source.topic', config: { topic: 'l-in', eventTime: 'ts' } },
-      { id: 'even', kind: 'filter', config: { where: 'n % 2 = 0' } },
-      { id: 'out', kind: 'sink.topic', config: { topic: 'l-out' } },
-    ],
-    edges: [
-      { from: 'src', to: 'even' },
-      { from: 'even', to: 'out' },
-    ],
-  } as unknown as PipelineSpec);
-  if (!r.ok || !r.spec) throw new Error(JSON.stringify(r.problems));
-  return r.spec;
-}
-
-const batch = (from: number, to: number) =>
-  Array.from({ length: to - from + 1 }, (_, i) => ({
-    key: `k${from + i}`,
-    value: { n: from + i, ts: 1000 * (from + i) },
-  }));
+const spec = () => evenFilterSpec('leaders', 'l-in', 'l-out');
 
 const evens = async () =>
   new Set((await readTopic(client, 'l-out').catch(() => [])).map((r) => (json(r) as { n: number }).n));
@@ -58,7 +35,7 @@ describe('partition leader change', () => {
       { name: 'l-in', partitions: 1 },
       { name: 'l-out', partitions: 1 },
     ]);
-    await produceJson(client, 'l-in', batch(1, 100));
+    await produceJson(client, 'l-in', numbered(1, 100));
     run = new PipelineRun({ client, spec: spec(), tickMs: 50, sessionTimeoutMs: 6000 });
     await run.start();
     await waitFor(async () => (await evens()).size >= 50, 60_000, 'the first 50 records');
@@ -70,12 +47,12 @@ describe('partition leader change', () => {
     broker.cluster.moveLeader('l-out', 0, 2);
     expect(await leaderOf('l-in')).toBe(1);
     expect(await leaderOf('l-out')).toBe(2);
-    await produceJson(client, 'l-in', batch(101, 200));
+    await produceJson(client, 'l-in', numbered(101, 200));
     await waitFor(async () => (await evens()).size >= 100, 60_000, 'the records after the move');
 
     broker.cluster.moveLeader('l-in', 0, 2);
     broker.cluster.moveLeader('l-out', 0, 0);
-    await produceJson(client, 'l-in', batch(201, 300));
+    await produceJson(client, 'l-in', numbered(201, 300));
     await waitFor(async () => (await evens()).size >= 150, 60_000, 'the records after the second move');
 
     // Even numbers of 1..300, each at least once.

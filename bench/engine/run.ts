@@ -13,6 +13,7 @@
 // (bench/engine/worker.ts), so each one's peak RSS is its own. The input (default 300,000 JSON
 // events over 3 partitions) is produced once and read by every throughput workload with a fresh
 // group. Set KFLOW_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") to profile workers.
+import { machineInfo } from '../measure';
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -143,14 +144,7 @@ const fmt = (n: number | undefined, d = 0) =>
 
 async function main() {
   const started = new Date();
-  const cpus = os.cpus();
-  const machine = {
-    cpu: cpus[0]?.model ?? 'unknown',
-    cores: cpus.length,
-    memGb: Math.round(os.totalmem() / 2 ** 30),
-    node: process.version,
-    loadAvgAtStart: os.loadavg(),
-  };
+  const machine = machineInfo();
   log(
     `kflow engine bench ${quick ? '(quick) ' : ''}on ${machine.cores} x ${machine.cpu}, Node ${machine.node}`,
   );

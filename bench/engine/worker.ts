@@ -9,7 +9,7 @@
 // Modules load on demand: the kafkajs baselines run plain kafkajs, while loading kflow's client
 // seam first makes this process's kafkajs producers group records in linear time
 // (src/kafka/kafkajs-grouping.ts). `kafkajs-passthrough-linear` is the baseline with that fix.
-import type { KafkaClient } from '../../src/kafka/client';
+import { cpuNow, stampFirstBatch } from '../measure';
 
 export type WorkerMode =
   | 'kafkajs-passthrough'
@@ -39,34 +39,7 @@ export interface WorkerResult {
   extra?: Record<string, unknown>;
 }
 
-const cpuNow = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** The seam's client, with the time of the first batch any consumer of it receives. */
-function stampFirstBatch(client: KafkaClient): {
-  client: KafkaClient;
-  first: () => number;
-  firstCpu: () => number;
-} {
-  let first = 0;
-  let firstCpu = 0;
-  const wrapped: KafkaClient = Object.create(client) as KafkaClient;
-  wrapped.consumer = async (opts) => {
-    const c = await client.consumer(opts);
-    const run = c.run.bind(c);
-    c.run = (handler) =>
-      run((batch, ctl) => {
-        if (first === 0 && batch.records.length > 0) [first, firstCpu] = [performance.now(), cpuNow()];
-        return handler(batch, ctl);
-      });
-    return c;
-  };
-  return { client: wrapped, first: () => first, firstCpu: () => firstCpu };
-}
 
 async function kafkajsWorkload(a: WorkerArgs): Promise<WorkerResult> {
   if (a.mode === 'kafkajs-passthrough-linear') {

@@ -14,6 +14,7 @@
 // c, d, a, b, ...); each kflow figure is compared with the baseline of its own round, and the
 // median over rounds is reported, which keeps a shared machine's load swings out of the ratios.
 // KFLOW_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") goes to every worker.
+import { machineInfo } from '../measure';
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -148,14 +149,7 @@ const WORKLOADS: { mode: WorkerMode; name: string; filter?: keyof typeof FILTERS
 
 async function main() {
   const started = new Date();
-  const cpus = os.cpus();
-  const machine = {
-    cpu: cpus[0]?.model ?? 'unknown',
-    cores: cpus.length,
-    memGb: Math.round(os.totalmem() / 2 ** 30),
-    node: process.version,
-    loadAvgAtStart: os.loadavg(),
-  };
+  const machine = machineInfo();
   log(
     `kflow inspector bench on ${machine.cores} x ${machine.cpu}, Node ${machine.node}, load ${machine.loadAvgAtStart.map((x) => x.toFixed(1)).join(' ')}`,
   );

@@ -9,7 +9,8 @@
 // the time from start to the first batch is reported separately.
 import { createWriteStream, statSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
-import { connect, type ConsumedRecord, type KafkaClient } from '../../src/kafka/client';
+import { connect, type ConsumedRecord } from '../../src/kafka/client';
+import { cpuNow, stampFirstBatch } from '../measure';
 import { embeddedProfile } from '../../src/kafka/profile';
 import { exportTopic, readTopic } from '../../src/inspector/index';
 
@@ -41,12 +42,6 @@ export interface WorkerResult {
   /** CPU time (user + system, all threads) of this process over `seconds`. */
   cpuSeconds: number;
 }
-
-/** CPU seconds of this process so far. */
-const cpuNow = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
 
 // The same fetch sizes as readTopic's consumer, so the baseline differs from kflow only in what
 // happens to each record.
@@ -119,35 +114,10 @@ async function kafkajsWorkload(a: WorkerArgs): Promise<WorkerResult> {
   };
 }
 
-/** The seam's client, noting when its consumer receives its first batch. */
-function stampFirstBatch(client: KafkaClient): {
-  client: KafkaClient;
-  first: () => number;
-  cpuFirst: () => number;
-} {
-  let first = 0;
-  let cpuFirst = 0;
-  const wrapped: KafkaClient = Object.create(client) as KafkaClient;
-  wrapped.consumer = async (opts) => {
-    const c = await client.consumer(opts);
-    const run = c.run.bind(c);
-    c.run = (handler) =>
-      run((batch, ctl) => {
-        if (first === 0 && batch.records.length > 0) {
-          first = performance.now();
-          cpuFirst = cpuNow();
-        }
-        return handler(batch, ctl);
-      });
-    return c;
-  };
-  return { client: wrapped, first: () => first, cpuFirst: () => cpuFirst };
-}
-
 async function kflowWorkload(a: WorkerArgs): Promise<WorkerResult> {
   const t0 = performance.now();
   const base = await connect({ ...embeddedProfile(a.bootstrap), name: 'bench' });
-  const { client, first, cpuFirst } = stampFirstBatch(base);
+  const { client, first, firstCpu: cpuFirst } = stampFirstBatch(base);
   let last = 0;
   let cpuLast = 0;
   let bytes = 0;

@@ -276,11 +276,106 @@ export interface ExportRequest {
 }
 
 export type ExportResponse =
-  { ok: true; files: Record<string, string> } | { ok: false; problems: { path: string; message: string }[] };
+  | { ok: true; files: Record<string, string> }
+  | {
+      ok: false;
+      /**
+       * `path` starts with the file it is in: `spec.nodes[1].config.region`, `profile.network.subnets`.
+       * `nodeId` names the spec node the problem is about, when there is one.
+       */
+      problems: { path: string; message: string; nodeId?: string | null }[];
+    };
+
+/** What a deploy, its status and its drift are about: the spec and the deployment profile, as for `render`. */
+export interface DeployTarget {
+  spec: PipelineSpec;
+  profile: unknown;
+}
+
+export interface DeployRequest extends DeployTarget {
+  /** `dry-run` lists the ordered calls and calls nothing; `apply` creates or updates what differs. */
+  mode: 'dry-run' | 'apply';
+}
+
+/** One call of a deploy's plan, in order (a dry run lists these). */
+export interface DeployCallView {
+  step: number;
+  service: string;
+  command: string;
+  /** The name of what the call creates (`kflow-prod`, `orders`). */
+  resource: string;
+  nodeId: string | null;
+}
+
+/** A line of a running deploy, pushed as `deploy.progress`. */
+export interface DeployProgressView {
+  deployId: string;
+  /** The plan step this line is about (null for waits and summaries). */
+  step: number | null;
+  /** `cluster kflow-prod`, `connector mysql-cdc-prod-orders-cdc`; null when the line is about no one resource. */
+  resource: string | null;
+  nodeId: string | null;
+  message: string;
+  /** Plan steps reached so far, of `total`. */
+  done: number;
+  total: number;
+}
+
+/** A difference between what the spec and profile say and what is deployed; secret values hidden. */
+export interface DriftView {
+  kind: string;
+  name: string;
+  nodeId: string | null;
+  /** Dotted path of the field; empty when the whole resource is missing. */
+  field: string;
+  deployed: string;
+  wanted: string;
+  /** What a deploy does about it. */
+  change: 'create' | 'update' | 'manual';
+}
+
+/** The end of a deploy, pushed as `deploy.done`. */
+export interface DeployResultView {
+  deployId: string;
+  mode: DeployRequest['mode'];
+  ok: boolean;
+  /** The calls that changed something, in order (empty for a dry run). */
+  changes: { service: string; command: string; resource: string }[];
+  unchanged: number;
+  /** Differences the deploy left alone (AWS cannot change them in place). */
+  manual: DriftView[];
+  /** The ordered calls of a dry run. */
+  calls?: DeployCallView[];
+  /** Why the deploy stopped (`ok: false`). */
+  error?: string;
+}
+
+/** One deployed resource as `kflow deploy --status` shows it; secret values hidden. */
+export interface DeployStatusRow {
+  /** `cluster`, `topics`, `connector`, `engine service`, `alarms`. */
+  kind: string;
+  name: string;
+  nodeId: string | null;
+  /** `ACTIVE`, `RUNNING`, `(not deployed)`, `2 of 2 exist`. */
+  state: string;
+  /** More about the state on one line (`PROVISIONED, Kafka 3.8.x, 3 × kafka.m5.large`), or empty. */
+  summary: string;
+  details: { label: string | null; value: string }[];
+}
 
 export interface ExportApi {
   targets(): Promise<{ id: ExportRequest['target']; label: string; file: string }[]>;
   render(req: ExportRequest): Promise<ExportResponse>;
+  /**
+   * Starts a deploy of the spec with the profile; its lines arrive as `deploy.progress` events and
+   * its end as `deploy.done`, both carrying the returned id. Rejects (`invalid`, with the problems)
+   * when the export is refused, and (`conflict`) while another apply is running.
+   */
+  deploy(req: DeployRequest): Promise<{ deployId: string }>;
+  /** The live state of what the spec deploys, as `kflow deploy --status`. */
+  status(req: DeployTarget): Promise<DeployStatusRow[]>;
+  /** Every difference between the spec and what is deployed, as `kflow deploy --drift`. */
+  drift(req: DeployTarget): Promise<DriftView[]>;
 }
 
 // ─── The whole API and its events ───────────────────────────────────────────
@@ -299,7 +394,9 @@ export type ServerEvent =
   | { type: 'run.metrics'; metrics: RunMetricsView }
   | { type: 'run.log'; line: RunLogLine }
   | { type: 'topic.records'; tailId: string; records: TopicRecordView[] }
-  | { type: 'topic.tailEnded'; tailId: string; error?: string };
+  | { type: 'topic.tailEnded'; tailId: string; error?: string }
+  | { type: 'deploy.progress'; progress: DeployProgressView }
+  | { type: 'deploy.done'; result: DeployResultView };
 
 /** `pipelines.open`, `runs.start`, …: every method the transports may call, and nothing else. */
 export const API_METHODS = [
@@ -328,6 +425,9 @@ export const API_METHODS = [
   'topics.tailStop',
   'export.targets',
   'export.render',
+  'export.deploy',
+  'export.status',
+  'export.drift',
 ] as const satisfies readonly `${keyof KflowApi}.${string}`[];
 
 export type ApiMethod = (typeof API_METHODS)[number];

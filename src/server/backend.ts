@@ -66,7 +66,7 @@ export function createBackend(opts: BackendOptions): Backend {
     connections: connections.api,
     runs: runs.api,
     topics: topics.api,
-    export: createExport(),
+    export: createExport({ events: bus, log, ...(opts.env ? { env: opts.env } : {}) }),
   };
   let closing: Promise<void> | undefined;
   return {

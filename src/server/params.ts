@@ -111,6 +111,11 @@ export const PARAMS = {
   'export.render': z.tuple([
     z.strictObject({ spec, profile: z.unknown(), target: z.enum(['plan', 'cloudformation', 'terraform']) }),
   ]),
+  'export.deploy': z.tuple([
+    z.strictObject({ spec, profile: z.unknown(), mode: z.enum(['dry-run', 'apply']) }),
+  ]),
+  'export.status': z.tuple([z.strictObject({ spec, profile: z.unknown() })]),
+  'export.drift': z.tuple([z.strictObject({ spec, profile: z.unknown() })]),
 } satisfies { [M in ApiMethod]: z.ZodType<unknown[]> };
 
 /** Compile-time check that each schema's output can be passed to the method it guards. */

@@ -114,6 +114,9 @@ export function fakeApiClient(overrides: ApiOverrides = {}): FakeApiClient {
         { id: 'terraform', label: 'Terraform', file: 'main.tf' },
       ],
       render: async () => ({ ok: true, files: {} }),
+      deploy: async () => ({ deployId: 'deploy-1' }),
+      status: async () => [],
+      drift: async () => [],
     },
   };
   const calls: FakeApiClient['calls'] = [];

@@ -2,6 +2,9 @@ import type { Command } from 'commander';
 import { readJson } from '../read-json';
 import type { DeployTuning } from '../../export/deploy/apply';
 import type { AwsCaller } from '../../export/deploy/aws';
+import type { Difference } from '../../export/deploy/drift';
+import type { StatusRow } from '../../export/deploy/status';
+import type { ExportProblem } from '../../export/validate';
 
 export interface DeployOptions {
   profile: string;
@@ -24,7 +27,8 @@ export interface DeployIo {
 /**
  * `kflow deploy` as a function (the CLI and tests call it): returns the exit
  * code. 0 done / no drift, 1 problems, drift or a failed call, 2 usage.
- * `tuning` and `aws` are for tests (fast polling, a recording caller).
+ * `tuning` and `aws` are for tests (fast polling, a recording caller). The
+ * work is `export/deploy/run`'s, shared with the app; this prints it.
  */
 export async function deploy(
   specFile: string,
@@ -37,67 +41,85 @@ export async function deploy(
     io.err.write('kflow deploy: choose one of --dry-run (the default), --apply, --status, --drift\n');
     return 2;
   }
-  const { checkExport, formatExportProblem } = await import('../../export/validate');
-  const r = checkExport(readJson(specFile, 'spec'), readJson(opts.profile, 'profile'));
-  if (!r.ok || !r.model) {
-    for (const p of r.problems) io.out.write(`${formatExportProblem(specFile, opts.profile, p)}\n`);
-    io.err.write(`nothing deployed: ${r.problems.length} problem(s)\n`);
+  const [run, { formatExportProblem }, { formatDifference }, { formatStatusRow }, { renderPlan }] =
+    await Promise.all([
+      import('../../export/deploy/run'),
+      import('../../export/validate'),
+      import('../../export/deploy/progress'),
+      import('../../export/deploy/status'),
+      import('../../export/targets/plan'),
+    ]);
+  const input = {
+    spec: readJson(specFile, 'spec'),
+    profile: readJson(opts.profile, 'profile'),
+    access: extra.aws
+      ? { aws: extra.aws }
+      : {
+          ...(opts.region ? { region: opts.region } : {}),
+          ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+        },
+  };
+  const refused = (problems: ExportProblem[]): number => {
+    for (const p of problems) io.out.write(`${formatExportProblem(specFile, opts.profile, p)}\n`);
+    io.err.write(`nothing deployed: ${problems.length} problem(s)\n`);
     return 1;
-  }
-  const model = r.model;
-  if (!opts.apply && !opts.status && !opts.drift) {
-    const { buildPlan, renderPlan } = await import('../../export/targets/plan');
-    io.out.write(renderPlan(buildPlan(model)));
-    io.err.write(
-      'dry run: these are the calls a deploy makes when nothing exists yet; nothing was called. Apply with --apply.\n',
-    );
-    return 0;
-  }
+  };
+  const failed = (error: string): number => {
+    io.err.write(`kflow deploy: ${error}\n`);
+    return 1;
+  };
 
-  const d = await import('../../export/deploy/index');
-  const owned = extra.aws
-    ? undefined
-    : d.sdkCaller({
-        region: opts.region ?? model.region,
-        ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
-      });
-  const aws = extra.aws ?? owned!;
-  const progress = d.streamProgress(io.err);
-  try {
+  if (opts.status || opts.drift) {
+    const r = opts.status ? await run.deploymentStatus(input) : await run.deploymentDrift(input);
+    if (r.outcome === 'refused') return refused(r.problems);
+    if (r.outcome === 'failed') return failed(r.error);
     if (opts.status) {
-      const state = await d.readState(model, aws);
-      for (const line of d.formatStatus(model, state)) io.out.write(`${line}\n`);
+      for (const row of r.value as StatusRow[])
+        for (const line of formatStatusRow(row)) io.out.write(`${line}\n`);
       return 0;
     }
-    if (opts.drift) {
-      const state = await d.readState(model, aws);
-      const diffs = d.compareState(model, state, d.knownRefs(model, state));
-      for (const x of diffs) io.out.write(`${d.formatDifference(x)}\n`);
-      io.err.write(
-        diffs.length === 0
-          ? 'no drift: what is deployed is what the spec and profile say\n'
-          : `${diffs.length} difference(s)\n`,
-      );
-      return diffs.length === 0 ? 0 : 1;
-    }
-    const wait = opts.waitMinutes !== undefined ? opts.waitMinutes * 60_000 : undefined;
-    const tuning: DeployTuning = {
-      ...d.DEFAULT_TUNING,
+    const diffs = r.value as Difference[];
+    for (const x of diffs) io.out.write(`${formatDifference(x)}\n`);
+    io.err.write(
+      diffs.length === 0
+        ? 'no drift: what is deployed is what the spec and profile say\n'
+        : `${diffs.length} difference(s)\n`,
+    );
+    return diffs.length === 0 ? 0 : 1;
+  }
+
+  const wait = opts.waitMinutes !== undefined ? opts.waitMinutes * 60_000 : undefined;
+  const r = await run.runDeployment({
+    ...input,
+    mode: opts.apply ? 'apply' : 'dry-run',
+    tuning: {
       ...(wait !== undefined ? { clusterTimeoutMs: wait, connectorTimeoutMs: wait } : {}),
       ...extra.tuning,
-    };
-    const result = await d.applyDeployment(model, aws, progress, tuning);
-    io.out.write(
-      `deployed ${model.name}: ${result.changes.length} change(s), ${result.unchanged} step(s) unchanged${
-        result.manual.length > 0 ? `, ${result.manual.length} difference(s) left for you (listed above)` : ''
-      }\n`,
-    );
-    return result.manual.length > 0 ? 1 : 0;
-  } catch (err) {
-    io.err.write(`kflow deploy: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 1;
-  } finally {
-    owned?.close();
+    },
+    onProgress: (e) => io.err.write(`${e.message}\n`),
+  });
+  switch (r.outcome) {
+    case 'refused':
+      return refused(r.problems);
+    case 'failed':
+      return failed(r.error);
+    case 'planned':
+      io.out.write(renderPlan(r.plan));
+      io.err.write(
+        'dry run: these are the calls a deploy makes when nothing exists yet; nothing was called. Apply with --apply.\n',
+      );
+      return 0;
+    case 'applied': {
+      const { result } = r;
+      io.out.write(
+        `deployed ${r.model.name}: ${result.changes.length} change(s), ${result.unchanged} step(s) unchanged${
+          result.manual.length > 0
+            ? `, ${result.manual.length} difference(s) left for you (listed above)`
+            : ''
+        }\n`,
+      );
+      return result.manual.length > 0 ? 1 : 0;
+    }
   }
 }
 

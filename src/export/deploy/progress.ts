@@ -57,3 +57,28 @@ export const formatStep = (n: number, total: number, verb: string, what: string)
 
 export const formatWait = (what: string, state: string, elapsedMs: number): string =>
   `  waiting for ${what}: ${state} (${formatElapsed(elapsedMs)})`;
+
+/** The resources a step or wait line ends with; longer kinds first so `worker configuration x` is not read as `configuration x`. */
+const RESOURCE =
+  /(?:^| )((?:worker configuration|task definition|custom plugin|log group|configuration|cluster|topic|role|plugin|connector|service|alarm) [^\s:]+)$/;
+const STEP = /^\[(\d+)\/(\d+)\] (.+)$/;
+const WAIT = /^ {2}waiting for (.+): \S+ \(\d+:\d{2}\)$/;
+const NODE = /\(node ([^)]+)\)/;
+
+/** What a progress line is about, read back from the formats above (the app shows lines as structured events). */
+export function parseProgressLine(text: string): {
+  step: number | null;
+  total: number | null;
+  resource: string | null;
+  nodeId: string | null;
+} {
+  const step = STEP.exec(text);
+  const wait = WAIT.exec(text);
+  const about = step?.[3] ?? wait?.[1];
+  return {
+    step: step ? Number(step[1]) : null,
+    total: step ? Number(step[2]) : null,
+    resource: (about && RESOURCE.exec(about)?.[1]) ?? null,
+    nodeId: NODE.exec(text)?.[1] ?? null,
+  };
+}

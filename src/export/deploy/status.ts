@@ -2,10 +2,12 @@
  * @module export/deploy/status
  * `kflow deploy --status`: the live state of what the spec deploys, the way
  * the seed's describe_connector showed it (cluster state, connector state,
- * capacity, workers, plugin), from a described state. Pure formatting.
+ * capacity, workers, plugin), from a described state: as rows (the app's
+ * table) and as the lines the CLI prints. Pure.
  */
 import type { DeploymentModel } from '../model';
 import type { AwsOutput } from './aws';
+import { redact } from './progress';
 import { at, type DeployedState } from './state';
 
 const NOT = '(not deployed)';
@@ -28,10 +30,36 @@ function capacityText(capacity: unknown): { capacity: string; workers: string } 
   return { capacity: '(unknown)', workers: '(unknown)' };
 }
 
-export function formatStatus(m: DeploymentModel, s: DeployedState): string[] {
-  const out: string[] = [];
+/** One resource of the status: a head line (`kind name (node n): state (summary)`) and detail lines. */
+export interface StatusRow {
+  kind: string;
+  name: string;
+  nodeId: string | null;
+  state: string;
+  summary: string;
+  details: { label: string | null; value: string }[];
+}
+
+/** The status as data (the app shows it as a table); detail values pass through `redact`. */
+export function statusRows(m: DeploymentModel, s: DeployedState): StatusRow[] {
+  const rows: StatusRow[] = [];
+  const row = (
+    kind: string,
+    name: string,
+    state: string,
+    more: Partial<Pick<StatusRow, 'nodeId' | 'summary'>> & { details?: [string | null, unknown][] } = {},
+  ): void => {
+    rows.push({
+      kind,
+      name,
+      nodeId: more.nodeId ?? null,
+      state,
+      summary: more.summary ?? '',
+      details: (more.details ?? []).map(([label, v]) => ({ label, value: redact(label ?? '', String(v)) })),
+    });
+  };
   const c = s.cluster;
-  if (!c) out.push(`cluster ${m.cluster.name}: ${NOT}`);
+  if (!c) row('cluster', m.cluster.name, NOT);
   else {
     const info = c.info;
     const type = String(
@@ -43,54 +71,58 @@ export function formatStatus(m: DeploymentModel, s: DeployedState): string[] {
             at(info, 'Provisioned.NumberOfBrokerNodes'),
           )} × ${String(at(info, 'Provisioned.BrokerNodeGroupInfo.InstanceType'))}`
         : '';
-    out.push(`cluster ${c.name}: ${c.state} (${type}${detail})`);
+    const details: [string, unknown][] = [];
     const reason = at(info, 'StateInfo.Message');
-    if (typeof reason === 'string' && reason) out.push(`  reason: ${reason}`);
-    if (s.bootstrap) out.push(`  bootstrap servers: ${s.bootstrap}`);
+    if (typeof reason === 'string' && reason) details.push(['reason', reason]);
+    if (s.bootstrap) details.push(['bootstrap servers', s.bootstrap]);
+    row('cluster', c.name, c.state, { summary: `${type}${detail}`, details });
   }
   if (m.topics.length > 0) {
     const there = m.topics.filter((t) => s.topics.has(t.name)).length;
-    out.push(
-      `topics: ${there} of ${m.topics.length} exist${
-        c?.state === 'ACTIVE' ? '' : ' (topics are described once the cluster is ACTIVE)'
-      }`,
-    );
+    row('topics', '', `${there} of ${m.topics.length} exist`, {
+      summary: c?.state === 'ACTIVE' ? '' : 'topics are described once the cluster is ACTIVE',
+    });
   }
   for (const x of m.connectors) {
     const d = s.connectors.get(x.name);
     if (!d) {
-      out.push(`connector ${x.name} (node ${x.nodeId}): ${NOT}`);
+      row('connector', x.name, NOT, { nodeId: x.nodeId });
       continue;
     }
     const { capacity, workers } = capacityText(d['capacity']);
-    out.push(`connector ${x.name} (node ${x.nodeId}): ${String(d['connectorState'])}`);
+    const details: [string | null, unknown][] = [];
     const why = at(d, 'stateDescription.message');
-    if (typeof why === 'string' && why) out.push(`  reason: ${why}`);
-    out.push(`  capacity: ${capacity}`);
-    out.push(`  workers: ${workers}`);
+    if (typeof why === 'string' && why) details.push(['reason', why]);
+    details.push(['capacity', capacity], ['workers', workers]);
     const pluginArn = String(at(d, 'plugins.0.customPlugin.customPluginArn') ?? '');
     const plugin = [...s.plugins.entries()].find(([, p]) => p.arn === pluginArn);
-    out.push(
-      `  plugin: ${plugin ? `${plugin[0]} revision ${String(at(d, 'plugins.0.customPlugin.revision'))} (${plugin[1].state})` : pluginArn || '(none)'}`,
-    );
+    details.push([
+      'plugin',
+      plugin
+        ? `${plugin[0]} revision ${String(at(d, 'plugins.0.customPlugin.revision'))} (${plugin[1].state})`
+        : pluginArn || '(none)',
+    ]);
     const wcArn = String(at(d, 'workerConfiguration.workerConfigurationArn') ?? '');
     const wc = [...s.workerConfigurations.entries()].find(([, w]) => w.arn === wcArn);
-    out.push(
-      `  worker configuration: ${wc ? `${wc[0]} revision ${String(at(d, 'workerConfiguration.revision'))}` : wcArn || '(default)'}`,
-    );
-    out.push(`  Kafka Connect ${String(d['kafkaConnectVersion'])}, version ${String(d['currentVersion'])}`);
+    details.push([
+      'worker configuration',
+      wc ? `${wc[0]} revision ${String(at(d, 'workerConfiguration.revision'))}` : wcArn || '(default)',
+    ]);
+    details.push([
+      null,
+      `Kafka Connect ${String(d['kafkaConnectVersion'])}, version ${String(d['currentVersion'])}`,
+    ]);
+    row('connector', x.name, String(d['connectorState']), { nodeId: x.nodeId, details });
   }
   if (m.engine) {
     const svc = s.service;
-    if (!svc) out.push(`engine service ${m.engine.serviceName}: ${NOT}`);
+    if (!svc) row('engine service', m.engine.serviceName, NOT);
     else
-      out.push(
-        `engine service ${m.engine.serviceName}: ${String(svc['status'])}, ${String(
-          svc['runningCount'] ?? 0,
-        )} of ${String(svc['desiredCount'])} tasks running, task definition ${String(svc['taskDefinition'])
-          .split('/')
-          .pop()}`,
-      );
+      row('engine service', m.engine.serviceName, String(svc['status']), {
+        summary: `${String(svc['runningCount'] ?? 0)} of ${String(
+          svc['desiredCount'],
+        )} tasks running, task definition ${String(svc['taskDefinition']).split('/').pop()}`,
+      });
   }
   if (m.alarms.length > 0) {
     const states = new Map<string, number>();
@@ -99,10 +131,25 @@ export function formatStatus(m: DeploymentModel, s: DeployedState): string[] {
       if (typeof v === 'string') states.set(v, (states.get(v) ?? 0) + 1);
     }
     const there = m.alarms.filter((a) => s.alarms.has(a.name)).length;
-    const summary = [...states.entries()].map(([k, n]) => `${k} ${n}`).join(', ');
-    out.push(`alarms: ${there} of ${m.alarms.length} exist${summary ? ` (${summary})` : ''}`);
-    for (const a of m.alarms)
-      if (s.alarms.get(a.name)?.['StateValue'] === 'ALARM') out.push(`  in ALARM: ${a.name}`);
+    row('alarms', '', `${there} of ${m.alarms.length} exist`, {
+      summary: [...states.entries()].map(([k, n]) => `${k} ${n}`).join(', '),
+      details: m.alarms
+        .filter((a) => s.alarms.get(a.name)?.['StateValue'] === 'ALARM')
+        .map((a): [string, unknown] => ['in ALARM', a.name]),
+    });
   }
-  return out;
+  return rows;
+}
+
+/** A row as `kflow deploy --status` prints it; the engine's summary reads on after a comma. */
+export function formatStatusRow(r: StatusRow): string[] {
+  const summary = !r.summary ? '' : r.kind === 'engine service' ? `, ${r.summary}` : ` (${r.summary})`;
+  return [
+    `${r.kind}${r.name ? ` ${r.name}` : ''}${r.nodeId ? ` (node ${r.nodeId})` : ''}: ${r.state}${summary}`,
+    ...r.details.map((d) => `  ${d.label ? `${d.label}: ` : ''}${d.value}`),
+  ];
+}
+
+export function formatStatus(m: DeploymentModel, s: DeployedState): string[] {
+  return statusRows(m, s).flatMap(formatStatusRow);
 }

@@ -18,6 +18,7 @@ import type { Problem } from '../spec/types';
 import type { DeployTuning } from '../export/deploy/apply';
 import type { AwsCaller } from '../export/deploy/aws';
 import {
+  checkDeployment,
   deploymentDrift,
   deploymentStatus,
   driftRow,
@@ -125,6 +126,8 @@ export function createExport(opts: ExportOptions): ExportApi {
 
     async deploy(req) {
       const where = access();
+      const checked = checkDeployment(req.spec, req.profile);
+      if (checked.outcome === 'refused') throw refusedError(checked);
       if (req.mode === 'apply' && applying)
         throw new ApiError('conflict', `a deploy is being applied (${applying}); wait for it to finish`);
       const deployId = `deploy-${randomBytes(6).toString('hex')}`;

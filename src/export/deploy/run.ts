@@ -90,7 +90,11 @@ async function withAws<T>(
   }
 }
 
-function check(spec: unknown, profile: unknown): Refused | { outcome: 'ok'; model: DeploymentModel } {
+/** The export check a deploy starts with (the app runs it before it answers with a deploy id). */
+export function checkDeployment(
+  spec: unknown,
+  profile: unknown,
+): Refused | { outcome: 'ok'; model: DeploymentModel } {
   const r = checkExport(spec, profile);
   return r.ok && r.model ? { outcome: 'ok', model: r.model } : { outcome: 'refused', problems: r.problems };
 }
@@ -148,7 +152,7 @@ export async function runDeployment(
     onProgress?: (e: DeployProgressEvent) => void;
   },
 ): Promise<DeployRun> {
-  const checked = check(input.spec, input.profile);
+  const checked = checkDeployment(input.spec, input.profile);
   if (checked.outcome === 'refused') return checked;
   const m = checked.model;
   const plan = buildPlan(m);
@@ -186,7 +190,7 @@ async function read<T>(
   input: DeployInput,
   what: (m: DeploymentModel, aws: AwsCaller) => Promise<T>,
 ): Promise<DeployRead<T>> {
-  const checked = check(input.spec, input.profile);
+  const checked = checkDeployment(input.spec, input.profile);
   if (checked.outcome === 'refused') return checked;
   const m = checked.model;
   try {

@@ -13,7 +13,7 @@ export default tseslint.config(
       'test-results',
       'tmp',
       'bench/results',
-      'src/broker/protocol/generated',
+      'src/protocol/generated',
     ],
   },
   js.configs.recommended,

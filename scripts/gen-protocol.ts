@@ -1,5 +1,5 @@
 /**
- * Generates the embedded broker's Kafka protocol codecs (src/broker/protocol/generated)
+ * Generates the Kafka protocol codecs shared by the broker and the wire client (src/protocol/generated)
  * from Apache Kafka's message definitions in ../shared/kafka-protocol/message.
  *
  *   npx tsx scripts/gen-protocol.ts [messageDir] [outDir]
@@ -1050,7 +1050,7 @@ const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fil
 if (isMain) {
   const root = resolve(fileURLToPath(import.meta.url), '../..');
   const messageDir = resolve(process.argv[2] ?? join(root, '../shared/kafka-protocol/message'));
-  const outDir = resolve(process.argv[3] ?? join(root, 'src/broker/protocol/generated'));
+  const outDir = resolve(process.argv[3] ?? join(root, 'src/protocol/generated'));
   const names = generate(messageDir, outDir);
   console.log(`gen-protocol: wrote ${names.length} files to ${outDir}`);
 }

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { encodeBatch } from '../../src/broker/records/batch';
+import { encodeBatch } from '../../src/protocol/records/batch';
 import { FileLog } from '../../src/broker/log/partition-log';
 
 const totalMb = Number(process.argv[2] ?? 1024);

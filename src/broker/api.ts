@@ -9,7 +9,7 @@
  * response's error codes; a thrown error means the request could not be
  * understood, and the connection is closed after logging why.
  */
-import { apis, type ApiKey, type ApiMessages } from './protocol/generated/index';
+import { apis, type ApiKey, type ApiMessages } from '../protocol/generated/index';
 import type { Cluster } from './cluster';
 
 /** What a handler knows about the connection a request came in on. */

@@ -15,7 +15,7 @@ import { LogManager } from './log/log-manager';
 import type { PartitionLog } from './log/storage';
 import { FileGroupStore } from './groups/store';
 import { GroupCoordinator } from './groups/coordinator';
-import { ErrorCode } from './protocol/errors';
+import { ErrorCode } from '../protocol/errors';
 import { checkTopicConfigs, logConfigFor } from './topic-config';
 import { TransactionCoordinator } from './txn/coordinator';
 import { FileTxnStore } from './txn/store';

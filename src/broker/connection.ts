@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { NO_RESPONSE, registeredApi, type ConnectionInfo, type RequestContext } from './api';
 import { saslStep } from './auth/session';
 import type { Cluster } from './cluster';
-import { ErrorCode } from './protocol/errors';
+import { ErrorCode } from '../protocol/errors';
 import {
   encodeResponseFrame,
   FrameError,
@@ -20,9 +20,9 @@ import {
   beginResponseFrame,
   finishFrame,
   type RequestHeader,
-} from './protocol/frame';
-import { getApi } from './protocol/generated/index';
-import { ProtocolDecodeError } from './protocol/reader';
+} from '../protocol/frame';
+import { getApi } from '../protocol/generated/index';
+import { ProtocolDecodeError } from '../protocol/reader';
 import type { BrokerMetrics } from './metrics';
 
 let nextConnectionId = 1;

@@ -5,7 +5,7 @@
  * do not mix their numbers.
  */
 import { Counter, Histogram, Registry } from 'prom-client';
-import { getApi } from './protocol/generated/index';
+import { getApi } from '../protocol/generated/index';
 
 export class BrokerMetrics {
   readonly registry = new Registry();

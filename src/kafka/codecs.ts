@@ -10,7 +10,7 @@
 // Before kafkajs loads: see the module.
 import './kafkajs-grouping';
 import { CompressionTypes } from 'kafkajs';
-import { CompressionCodec, compress, decompress } from '../broker/records/compression';
+import { CompressionCodec, compress, decompress } from '../protocol/records/compression';
 import { kafkajs } from './kafkajs-module';
 
 /** kafkajs' codec interface (src/protocol/message/compression). */

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type RunningBroker } from '../../src/broker/index';
-import { compressionOf, splitBatches } from '../../src/broker/records/batch';
+import { compressionOf, splitBatches } from '../../src/protocol/records/batch';
 import { requireTool, run, toolAvailable } from '../support/tools';
 
 const PYTHON = '/usr/bin/python3';

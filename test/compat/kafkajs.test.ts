@@ -13,7 +13,7 @@ import {
   isTransactional,
   splitBatches,
   type RecordBatch,
-} from '../../src/broker/records/batch';
+} from '../../src/protocol/records/batch';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

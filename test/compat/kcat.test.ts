@@ -7,7 +7,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestCertificates } from '../../src/broker/auth/certs';
 import { startBroker, type RunningBroker } from '../../src/broker/index';
-import { ApiKey } from '../../src/broker/protocol/generated/index';
+import { ApiKey } from '../../src/protocol/generated/index';
 import { requireTool, run, toolAvailable } from '../support/tools';
 
 const haveKcat = requireTool('kcat', toolAvailable('kcat', ['-V']));

@@ -4,9 +4,9 @@
  * (versions, acks=0, malformed frames) and to read raw responses.
  */
 import net from 'node:net';
-import { apis, type ApiKey, type ApiMessages } from '../../src/broker/protocol/generated/index';
-import { Reader } from '../../src/broker/protocol/reader';
-import { Writer } from '../../src/broker/protocol/writer';
+import { apis, type ApiKey, type ApiMessages } from '../../src/protocol/generated/index';
+import { Reader } from '../../src/protocol/reader';
+import { Writer } from '../../src/protocol/writer';
 
 export class RawClient {
   private buffer = Buffer.alloc(0);

@@ -2,8 +2,8 @@
  * Request bodies and record helpers shared by the broker's wire-level tests, so
  * each test states only what differs from a plain request.
  */
-import type { FetchRequest, ProduceRequest } from '../../src/broker/protocol/generated/index';
-import { decodeRecords, splitBatches } from '../../src/broker/records/batch';
+import type { FetchRequest, ProduceRequest } from '../../src/protocol/generated/index';
+import { decodeRecords, splitBatches } from '../../src/protocol/records/batch';
 
 export const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
 

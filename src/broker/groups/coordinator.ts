@@ -36,7 +36,7 @@
  * a cooperative client simply triggers a second rebalance round itself.
  */
 import { randomUUID } from 'node:crypto';
-import { ErrorCode } from '../protocol/errors';
+import { ErrorCode } from '../../protocol/errors';
 import { systemClock, type GroupClock, type GroupTimer } from './clock';
 import { subscribedTopics } from './consumer-protocol';
 import { MemoryGroupStore, type GroupStore, type StoredGroup, type StoreRecord } from './store';

@@ -20,10 +20,10 @@
 // * v8: record_errors is filled with the batch that failed, when one did.
 // * v10+: current_leader is filled on NOT_LEADER_OR_FOLLOWER (KIP-951).
 import { NO_RESPONSE, registerApi } from '../api';
-import { ErrorCode } from '../protocol/errors';
-import { ApiKey, type ProduceResponse } from '../protocol/generated/index';
+import { ErrorCode } from '../../protocol/errors';
+import { ApiKey, type ProduceResponse } from '../../protocol/generated/index';
 import type { Cluster } from '../cluster';
-import { BATCH_HEADER_BYTES, isTransactional, readBatchHeader } from '../records/batch';
+import { BATCH_HEADER_BYTES, isTransactional, readBatchHeader } from '../../protocol/records/batch';
 import { errorCodeOf, leaderPartition } from './partition-errors';
 
 type PartitionResponse = ProduceResponse['responses'][number]['partitionResponses'][number];

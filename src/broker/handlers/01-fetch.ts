@@ -22,8 +22,8 @@
 // * v11+ rack-aware preferred read replicas: always -1 (no follower fetching).
 import { registerApi, type RequestContext } from '../api';
 import type { Cluster } from '../cluster';
-import { ErrorCode } from '../protocol/errors';
-import { ApiKey, type FetchRequest, type FetchResponse } from '../protocol/generated/index';
+import { ErrorCode } from '../../protocol/errors';
+import { ApiKey, type FetchRequest, type FetchResponse } from '../../protocol/generated/index';
 import { errorCodeOf, leaderPartition } from './partition-errors';
 
 type PartitionData = FetchResponse['responses'][number]['partitions'][number];

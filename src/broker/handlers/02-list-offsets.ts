@@ -12,8 +12,8 @@
 // * v8+ -4 (local log start, KIP-405) answers like -2: there is no tiered storage.
 // * v9+ -5 (earliest tiered offset) answers -1: nothing is ever tiered.
 import { registerApi } from '../api';
-import { ErrorCode } from '../protocol/errors';
-import { ApiKey, type ListOffsetsResponse } from '../protocol/generated/index';
+import { ErrorCode } from '../../protocol/errors';
+import { ApiKey, type ListOffsetsResponse } from '../../protocol/generated/index';
 import { errorCodeOf, leaderPartition } from './partition-errors';
 
 type PartitionResponse = ListOffsetsResponse['topics'][number]['partitions'][number];

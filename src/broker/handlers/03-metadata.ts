@@ -13,8 +13,8 @@
 // * v8-10: authorized operations are reported as -2147483648 (not computed).
 import { registerApi } from '../api';
 import { Cluster, type TopicState } from '../cluster';
-import { ErrorCode } from '../protocol/errors';
-import { ApiKey, type MetadataResponse } from '../protocol/generated/index';
+import { ErrorCode } from '../../protocol/errors';
+import { ApiKey, type MetadataResponse } from '../../protocol/generated/index';
 
 type MetadataResponseTopic = MetadataResponse['topics'][number];
 

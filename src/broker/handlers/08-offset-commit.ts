@@ -20,8 +20,8 @@
 // * v9 (KIP-848 member epoch) is served like v8: only classic groups exist.
 import { registerApi } from '../api';
 import type { OffsetToCommit } from '../groups/coordinator';
-import { ErrorCode } from '../protocol/errors';
-import { ApiKey, type OffsetCommitResponse } from '../protocol/generated/index';
+import { ErrorCode } from '../../protocol/errors';
+import { ApiKey, type OffsetCommitResponse } from '../../protocol/generated/index';
 
 registerApi(ApiKey.OffsetCommit, { min: 0, max: 9 }, (req, ctx) => {
   const { cluster } = ctx;

@@ -15,8 +15,8 @@
 // * v9 member id / member epoch (KIP-848) are ignored: only classic groups exist.
 import { registerApi } from '../api';
 import type { FetchedOffset } from '../groups/coordinator';
-import { ErrorCode } from '../protocol/errors';
-import { ApiKey, type OffsetFetchResponse } from '../protocol/generated/index';
+import { ErrorCode } from '../../protocol/errors';
+import { ApiKey, type OffsetFetchResponse } from '../../protocol/generated/index';
 
 type Wanted = { name: string; partitionIndexes: number[] }[] | null;
 

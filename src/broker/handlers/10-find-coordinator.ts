@@ -13,8 +13,8 @@
 // Version notes:
 // * No broker ever answers NOT_COORDINATOR for a group it does not "own".
 import { registerApi } from '../api';
-import { ErrorCode } from '../protocol/errors';
-import { ApiKey } from '../protocol/generated/index';
+import { ErrorCode } from '../../protocol/errors';
+import { ApiKey } from '../../protocol/generated/index';
 import type { BrokerNode } from '../cluster';
 
 /** Java's String.hashCode, so the spread over brokers is stable across runs. */

@@ -23,7 +23,7 @@
 //   so it acts as a follower and keeps the current assignment.
 // * No group.max.size: GROUP_MAX_SIZE_REACHED is never returned.
 import { registerApi } from '../api';
-import { ApiKey } from '../protocol/generated/index';
+import { ApiKey } from '../../protocol/generated/index';
 
 /** Kafka reports a member's host as "/<ip>". */
 export function clientHostOf(remoteAddress: string): string {

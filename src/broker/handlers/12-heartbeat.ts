@@ -10,7 +10,7 @@
 // Version notes:
 // * None: Kafka's classic-group semantics.
 import { registerApi } from '../api';
-import { ApiKey } from '../protocol/generated/index';
+import { ApiKey } from '../../protocol/generated/index';
 
 registerApi(ApiKey.Heartbeat, { min: 0, max: 4 }, (req, ctx) => ({
   throttleTimeMs: 0,

@@ -12,8 +12,8 @@
 // Version notes:
 // * v5 leave reasons are logged only at debug level.
 import { registerApi } from '../api';
-import { ErrorCode } from '../protocol/errors';
-import { ApiKey } from '../protocol/generated/index';
+import { ErrorCode } from '../../protocol/errors';
+import { ApiKey } from '../../protocol/generated/index';
 
 registerApi(ApiKey.LeaveGroup, { min: 0, max: 5 }, (req, ctx) => {
   const v = ctx.apiVersion;

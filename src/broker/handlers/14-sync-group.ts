@@ -15,7 +15,7 @@
 //   missing ones are removed and the group rebalances (Kafka 3.x does the same
 //   for the leader and pending followers).
 import { registerApi } from '../api';
-import { ApiKey } from '../protocol/generated/index';
+import { ApiKey } from '../../protocol/generated/index';
 
 registerApi(ApiKey.SyncGroup, { min: 0, max: 5 }, async (req, ctx) => {
   const r = await ctx.cluster.groups.sync({

@@ -10,8 +10,8 @@
 // Version notes:
 // * v3+ authorized operations are reported as -2147483648 (not computed).
 import { registerApi } from '../api';
-import { ErrorCode } from '../protocol/errors';
-import { ApiKey } from '../protocol/generated/index';
+import { ErrorCode } from '../../protocol/errors';
+import { ApiKey } from '../../protocol/generated/index';
 
 const OPS_NOT_COMPUTED = -2147483648;
 

@@ -8,8 +8,8 @@
 // Version notes:
 // * Only classic groups exist, so a types filter without "classic" lists none.
 import { registerApi } from '../api';
-import { ErrorCode } from '../protocol/errors';
-import { ApiKey } from '../protocol/generated/index';
+import { ErrorCode } from '../../protocol/errors';
+import { ApiKey } from '../../protocol/generated/index';
 
 registerApi(ApiKey.ListGroups, { min: 0, max: 5 }, (req, ctx) => {
   const states = new Set(req.statesFilter.map((s) => s.toLowerCase()));

@@ -19,8 +19,8 @@
 // * v1: tokens follow in SaslAuthenticate requests (kafkajs, librdkafka, Java).
 import { registerApi } from '../api';
 import { enabledMechanisms, saslRequired } from '../auth/session';
-import { ErrorCode } from '../protocol/errors';
-import { ApiKey } from '../protocol/generated/index';
+import { ErrorCode } from '../../protocol/errors';
+import { ApiKey } from '../../protocol/generated/index';
 
 registerApi(
   ApiKey.SaslHandshake,

@@ -11,8 +11,8 @@
 // * v3: client software name/version are accepted and logged at debug level.
 // * v3+: no supported or finalized features are reported (no KRaft features).
 import { registerApi, registeredApis } from '../api';
-import { ErrorCode } from '../protocol/errors';
-import { ApiKey } from '../protocol/generated/index';
+import { ErrorCode } from '../../protocol/errors';
+import { ApiKey } from '../../protocol/generated/index';
 
 registerApi(
   ApiKey.ApiVersions,

@@ -27,8 +27,8 @@
 //   broker p mod N again.
 import { registerApi } from '../api';
 import { Cluster, KafkaApiError, type TopicState } from '../cluster';
-import { ErrorCode } from '../protocol/errors';
-import { ApiKey, type CreateTopicsRequest, type CreateTopicsResponse } from '../protocol/generated/index';
+import { ErrorCode } from '../../protocol/errors';
+import { ApiKey, type CreateTopicsRequest, type CreateTopicsResponse } from '../../protocol/generated/index';
 import { TOPIC_CONFIGS } from '../topic-config';
 
 type Creatable = CreateTopicsRequest['topics'][number];

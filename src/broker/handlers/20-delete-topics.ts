@@ -14,8 +14,8 @@
 //   deleted here: INVALID_REQUEST, because the coordinators keep state in them.
 import { registerApi } from '../api';
 import { KafkaApiError } from '../cluster';
-import { ErrorCode } from '../protocol/errors';
-import { ApiKey, type DeleteTopicsResponse } from '../protocol/generated/index';
+import { ErrorCode } from '../../protocol/errors';
+import { ApiKey, type DeleteTopicsResponse } from '../../protocol/generated/index';
 
 type DeletableResult = DeleteTopicsResponse['responses'][number];
 

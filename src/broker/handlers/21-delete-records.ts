@@ -13,8 +13,8 @@
 // * v2 is the flexible encoding of v1; no differences in behaviour.
 // * The deletion is synchronous, so timeout_ms is never reached.
 import { registerApi } from '../api';
-import { ErrorCode } from '../protocol/errors';
-import { ApiKey, type DeleteRecordsResponse } from '../protocol/generated/index';
+import { ErrorCode } from '../../protocol/errors';
+import { ApiKey, type DeleteRecordsResponse } from '../../protocol/generated/index';
 
 type PartitionResult = DeleteRecordsResponse['topics'][number]['partitions'][number];
 

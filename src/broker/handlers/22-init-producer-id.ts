@@ -25,8 +25,8 @@
 //   first and the new epoch is returned at once (epoch +2, as after Kafka's retry).
 // * Any broker identity answers (no NOT_COORDINATOR): the coordinator is shared.
 import { registerApi } from '../api';
-import { ErrorCode } from '../protocol/errors';
-import { ApiKey } from '../protocol/generated/index';
+import { ErrorCode } from '../../protocol/errors';
+import { ApiKey } from '../../protocol/generated/index';
 import { txnErrorCode } from './txn-errors';
 
 registerApi(ApiKey.InitProducerId, { min: 0, max: 5 }, async (req, ctx) => {

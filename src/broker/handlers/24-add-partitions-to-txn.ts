@@ -19,12 +19,12 @@
 // * v5 (TRANSACTION_ABORTABLE) is served like v4: never answered with that code.
 // * Any broker identity answers (no NOT_COORDINATOR): the coordinator is shared.
 import { registerApi, type RequestContext } from '../api';
-import { ErrorCode } from '../protocol/errors';
+import { ErrorCode } from '../../protocol/errors';
 import {
   ApiKey,
   type AddPartitionsToTxnRequest,
   type AddPartitionsToTxnResponse,
-} from '../protocol/generated/index';
+} from '../../protocol/generated/index';
 import type { TxnTopicPartition } from '../txn/coordinator';
 import { txnErrorCode } from './txn-errors';
 

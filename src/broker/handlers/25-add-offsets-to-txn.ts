@@ -13,8 +13,8 @@
 // * Kafka adds the group's __consumer_offsets partition to the transaction;
 //   there is no such topic here, the group id itself is recorded.
 import { registerApi } from '../api';
-import { ErrorCode } from '../protocol/errors';
-import { ApiKey } from '../protocol/generated/index';
+import { ErrorCode } from '../../protocol/errors';
+import { ApiKey } from '../../protocol/generated/index';
 import { txnErrorCode } from './txn-errors';
 
 registerApi(ApiKey.AddOffsetsToTxn, { min: 0, max: 4 }, (req, ctx) => {

@@ -19,8 +19,8 @@
 // * Kafka answers once PrepareCommit/PrepareAbort is logged and writes the
 //   markers afterwards; here the markers are written before the answer.
 import { registerApi } from '../api';
-import { ErrorCode } from '../protocol/errors';
-import { ApiKey } from '../protocol/generated/index';
+import { ErrorCode } from '../../protocol/errors';
+import { ApiKey } from '../../protocol/generated/index';
 import { txnErrorCode } from './txn-errors';
 
 registerApi(ApiKey.EndTxn, { min: 0, max: 4 }, async (req, ctx) => {

@@ -19,9 +19,9 @@
 //   that never completes them).
 import { registerApi } from '../api';
 import { KafkaApiError } from '../cluster';
-import { ErrorCode } from '../protocol/errors';
+import { ErrorCode } from '../../protocol/errors';
 import type { OffsetToCommit } from '../groups/coordinator';
-import { ApiKey, type TxnOffsetCommitResponse } from '../protocol/generated/index';
+import { ApiKey, type TxnOffsetCommitResponse } from '../../protocol/generated/index';
 import { txnErrorCode } from './txn-errors';
 
 type Topics = TxnOffsetCommitResponse['topics'];

@@ -23,8 +23,8 @@
 //   configs; Kafka lists only dynamic cluster-wide overrides there (usually none).
 import { registerApi } from '../api';
 import { Cluster } from '../cluster';
-import { ErrorCode } from '../protocol/errors';
-import { ApiKey, type DescribeConfigsResponse } from '../protocol/generated/index';
+import { ErrorCode } from '../../protocol/errors';
+import { ApiKey, type DescribeConfigsResponse } from '../../protocol/generated/index';
 import { TOPIC_CONFIGS } from '../topic-config';
 import { brokerConfigs, brokerOfResource, ConfigSource, ResourceType } from './config-resources';
 

@@ -14,8 +14,8 @@
 // * v2 is the flexible encoding of v1; no differences in behaviour.
 import { registerApi } from '../api';
 import { KafkaApiError } from '../cluster';
-import { ErrorCode } from '../protocol/errors';
-import { ApiKey, type AlterConfigsResponse } from '../protocol/generated/index';
+import { ErrorCode } from '../../protocol/errors';
+import { ApiKey, type AlterConfigsResponse } from '../../protocol/generated/index';
 import { alterRefusal } from './config-resources';
 
 type ResourceResponse = AlterConfigsResponse['responses'][number];

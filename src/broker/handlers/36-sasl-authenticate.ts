@@ -18,8 +18,8 @@
 //   100 ms); this broker answers at once.
 import { registerApi } from '../api';
 import { saslRequired, saslStep } from '../auth/session';
-import { ErrorCode } from '../protocol/errors';
-import { ApiKey } from '../protocol/generated/index';
+import { ErrorCode } from '../../protocol/errors';
+import { ApiKey } from '../../protocol/generated/index';
 
 const EMPTY = Buffer.alloc(0);
 

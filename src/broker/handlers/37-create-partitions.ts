@@ -17,12 +17,12 @@
 // * Leaders chosen by an assignment are not persisted across restarts.
 import { registerApi } from '../api';
 import { KafkaApiError, type Cluster } from '../cluster';
-import { ErrorCode } from '../protocol/errors';
+import { ErrorCode } from '../../protocol/errors';
 import {
   ApiKey,
   type CreatePartitionsRequest,
   type CreatePartitionsResponse,
-} from '../protocol/generated/index';
+} from '../../protocol/generated/index';
 
 type PartitionsTopic = CreatePartitionsRequest['topics'][number];
 type PartitionsResult = CreatePartitionsResponse['results'][number];

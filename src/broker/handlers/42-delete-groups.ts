@@ -8,7 +8,7 @@
 // Version notes:
 // * None.
 import { registerApi } from '../api';
-import { ApiKey } from '../protocol/generated/index';
+import { ApiKey } from '../../protocol/generated/index';
 
 registerApi(ApiKey.DeleteGroups, { min: 0, max: 2 }, (req, ctx) => ({
   throttleTimeMs: 0,

@@ -15,8 +15,8 @@
 // * v1 is the flexible encoding of v0; no differences in behaviour.
 import { registerApi } from '../api';
 import { KafkaApiError } from '../cluster';
-import { ErrorCode } from '../protocol/errors';
-import { ApiKey, type IncrementalAlterConfigsResponse } from '../protocol/generated/index';
+import { ErrorCode } from '../../protocol/errors';
+import { ApiKey, type IncrementalAlterConfigsResponse } from '../../protocol/generated/index';
 import { applyIncrementalOps, TopicConfigError } from '../topic-config';
 import { alterRefusal } from './config-resources';
 

@@ -11,8 +11,8 @@
 // Version notes:
 // * None.
 import { registerApi } from '../api';
-import { ErrorCode } from '../protocol/errors';
-import { ApiKey, type OffsetDeleteResponse } from '../protocol/generated/index';
+import { ErrorCode } from '../../protocol/errors';
+import { ApiKey, type OffsetDeleteResponse } from '../../protocol/generated/index';
 
 registerApi(ApiKey.OffsetDelete, { min: 0, max: 0 }, (req, ctx) => {
   const { cluster } = ctx;

@@ -12,8 +12,8 @@
 //   UNSUPPORTED_ENDPOINT_TYPE, as a Kafka broker answers it (only controllers
 //   list themselves).
 import { registerApi } from '../api';
-import { ErrorCode } from '../protocol/errors';
-import { ApiKey } from '../protocol/generated/index';
+import { ErrorCode } from '../../protocol/errors';
+import { ApiKey } from '../../protocol/generated/index';
 
 const OPS_NOT_COMPUTED = -2147483648;
 const ENDPOINT_BROKERS = 1;

@@ -8,7 +8,7 @@
 import type { Cluster } from '../cluster';
 import { DEFAULT_BROKER_OPTIONS, type BrokerOptions } from '../config';
 import { DEFAULT_LOG_CONFIG } from '../log/storage';
-import { ErrorCode } from '../protocol/errors';
+import { ErrorCode } from '../../protocol/errors';
 import { ConfigType } from '../topic-config';
 
 /** Kafka's ConfigResource.Type codes. */

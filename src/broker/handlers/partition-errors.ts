@@ -8,8 +8,8 @@ import {
   OutOfOrderSequenceError,
   RecordTooLargeError,
 } from '../log/storage';
-import { ErrorCode } from '../protocol/errors';
-import { CorruptRecordError, UnsupportedMessageFormatError } from '../records/batch';
+import { ErrorCode } from '../../protocol/errors';
+import { CorruptRecordError, UnsupportedMessageFormatError } from '../../protocol/records/batch';
 import { KafkaApiError, type Cluster, type PartitionState } from '../cluster';
 
 export function errorCodeOf(err: unknown): { code: number; message: string } {

@@ -4,7 +4,7 @@
  * AddPartitionsToTxn, AddOffsetsToTxn, EndTxn and TxnOffsetCommit.
  */
 import type { RequestContext } from '../api';
-import { ErrorCode } from '../protocol/errors';
+import { ErrorCode } from '../../protocol/errors';
 import { TxnError } from '../txn/coordinator';
 
 /**

@@ -19,7 +19,7 @@ import {
   LOG_OVERHEAD,
   timestampTypeOf,
   type RecordInput,
-} from '../records/batch';
+} from '../../protocol/records/batch';
 import { LOG_SUFFIX, type Segment } from './segment';
 
 /** Latest offset per key over `segments` (keys as latin1 strings: one char per byte). */

@@ -27,8 +27,8 @@ import {
   setLogAppendTime,
   writeInt64,
   type RecordBatch,
-} from '../records/batch';
-import { readControlMarker } from '../records/control';
+} from '../../protocol/records/batch';
+import { readControlMarker } from '../../protocol/records/control';
 import { buildKeyMap, cleanSegment } from './cleaner';
 import { ProducerStateManager, type BatchInfo, type ProducerStateSnapshot } from './producer-state';
 import { LOG_SUFFIX, Segment, segmentFileName, type AppendedBatch } from './segment';

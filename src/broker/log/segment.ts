@@ -18,7 +18,7 @@ import {
   scanBatches,
   type BatchHeader,
   type RecordBatch,
-} from '../records/batch';
+} from '../../protocol/records/batch';
 import { OffsetIndex } from './offset-index';
 import { LogError } from './storage';
 import { TimeIndex } from './time-index';

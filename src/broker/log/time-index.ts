@@ -6,7 +6,7 @@
 //   the running maximum grew, so timestamps are strictly increasing in the file. The last entry's
 //   timestamp is the segment's largest timestamp (retention.ms reads it on open).
 import fs from 'node:fs';
-import { readInt64, writeInt64 } from '../records/batch';
+import { readInt64, writeInt64 } from '../../protocol/records/batch';
 import { FileIndex } from './file-index';
 
 const ENTRY = 12;

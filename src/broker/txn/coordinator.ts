@@ -31,8 +31,8 @@
  */
 import type { Logger } from 'pino';
 import type { PartitionLog } from '../log/storage';
-import { ErrorCode } from '../protocol/errors';
-import { encodeControlBatch, type ControlType } from '../records/control';
+import { ErrorCode } from '../../protocol/errors';
+import { encodeControlBatch, type ControlType } from '../../protocol/records/control';
 import type { StoredTxn, TxnSnapshot, TxnState, TxnStore, TxnTopicPartition } from './store';
 
 export type { TxnState, TxnTopicPartition } from './store';

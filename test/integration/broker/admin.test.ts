@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type RunningBroker } from '../../../src/broker/index';
-import { ErrorCode } from '../../../src/broker/protocol/errors';
-import { ApiKey } from '../../../src/broker/protocol/generated/index';
+import { ErrorCode } from '../../../src/protocol/errors';
+import { ApiKey } from '../../../src/protocol/generated/index';
 import { RawClient } from '../../support/raw-client';
 import { fetchRequest } from '../../support/requests';
 

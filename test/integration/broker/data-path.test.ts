@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type RunningBroker } from '../../../src/broker/index';
-import { ErrorCode } from '../../../src/broker/protocol/errors';
-import { ApiKey, type FetchRequest } from '../../../src/broker/protocol/generated/index';
-import { Reader } from '../../../src/broker/protocol/reader';
-import { encodeBatch } from '../../../src/broker/records/batch';
+import { ErrorCode } from '../../../src/protocol/errors';
+import { ApiKey, type FetchRequest } from '../../../src/protocol/generated/index';
+import { Reader } from '../../../src/protocol/reader';
+import { encodeBatch } from '../../../src/protocol/records/batch';
 import { RawClient } from '../../support/raw-client';
 import { fetchRequest, produceRequest, recordValues, ZERO_UUID } from '../../support/requests';
 

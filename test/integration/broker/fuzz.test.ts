@@ -4,8 +4,8 @@
 // grow by more than FUZZ_RSS_BOUND over the storm once its heap has warmed up.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiKey } from '../../../src/broker/protocol/generated/index';
-import { decodeRecords, encodeBatch, splitBatches } from '../../../src/broker/records/batch';
+import { ApiKey } from '../../../src/protocol/generated/index';
+import { decodeRecords, encodeBatch, splitBatches } from '../../../src/protocol/records/batch';
 import { startChildBroker, type ChildBroker } from '../../support/child-broker';
 import { RawClient } from '../../support/raw-client';
 import { fetchRequest, produceRequest, ZERO_UUID } from '../../support/requests';

@@ -4,8 +4,8 @@
 // over TCP with the raw client, since no JVM client runs in the test suite.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type RunningBroker } from '../../../src/broker/index';
-import { ErrorCode } from '../../../src/broker/protocol/errors';
-import { ApiKey, type JoinGroupRequest } from '../../../src/broker/protocol/generated/index';
+import { ErrorCode } from '../../../src/protocol/errors';
+import { ApiKey, type JoinGroupRequest } from '../../../src/protocol/generated/index';
 import { RawClient } from '../../support/raw-client';
 
 describe('group APIs at flexible versions', () => {

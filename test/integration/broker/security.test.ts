@@ -8,8 +8,8 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestCertificates, type TestCertificates } from '../../../src/broker/auth/certs';
 import { startBroker, type RunningBroker } from '../../../src/broker/index';
-import { ErrorCode } from '../../../src/broker/protocol/errors';
-import { ApiKey } from '../../../src/broker/protocol/generated/index';
+import { ErrorCode } from '../../../src/protocol/errors';
+import { ApiKey } from '../../../src/protocol/generated/index';
 import { RawClient } from '../../support/raw-client';
 
 const USERS = [

@@ -8,9 +8,9 @@ import path from 'node:path';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type RunningBroker } from '../../../src/broker/index';
-import { ErrorCode } from '../../../src/broker/protocol/errors';
-import { ApiKey } from '../../../src/broker/protocol/generated/index';
-import { encodeBatch } from '../../../src/broker/records/batch';
+import { ErrorCode } from '../../../src/protocol/errors';
+import { ApiKey } from '../../../src/protocol/generated/index';
+import { encodeBatch } from '../../../src/protocol/records/batch';
 import { RawClient } from '../../support/raw-client';
 import { fetchRequest, produceRequest, recordValues } from '../../support/requests';
 

@@ -7,7 +7,7 @@ import {
   type SyncGroupResult,
 } from '../../../../src/broker/groups/coordinator';
 import { MemoryGroupStore } from '../../../../src/broker/groups/store';
-import { ErrorCode } from '../../../../src/broker/protocol/errors';
+import { ErrorCode } from '../../../../src/protocol/errors';
 
 const SESSION = 10_000;
 const REBALANCE = 30_000;

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../../src/broker/groups/clock';
 import { GroupCoordinator, type JoinGroupParams } from '../../../../src/broker/groups/coordinator';
 import { FileGroupStore, StoreCorruptError } from '../../../../src/broker/groups/store';
-import { ErrorCode } from '../../../../src/broker/protocol/errors';
+import { ErrorCode } from '../../../../src/protocol/errors';
 
 let dir: string;
 beforeEach(() => {

@@ -7,8 +7,8 @@ import {
   encodeBatch,
   readBatchHeader,
   splitBatches,
-} from '../../../../src/broker/records/batch';
-import { encodeControlBatch } from '../../../../src/broker/records/control';
+} from '../../../../src/protocol/records/batch';
+import { encodeControlBatch } from '../../../../src/protocol/records/control';
 import { FileLog } from '../../../../src/broker/log/partition-log';
 import { LogManager } from '../../../../src/broker/log/log-manager';
 import {

@@ -6,9 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PartitionLog } from '../../../../src/broker/log/storage';
-import { ErrorCode } from '../../../../src/broker/protocol/errors';
-import { readBatchHeader } from '../../../../src/broker/records/batch';
-import { readControlMarker } from '../../../../src/broker/records/control';
+import { ErrorCode } from '../../../../src/protocol/errors';
+import { readBatchHeader } from '../../../../src/protocol/records/batch';
+import { readControlMarker } from '../../../../src/protocol/records/control';
 import {
   PRODUCER_ID_BLOCK,
   TransactionCoordinator,

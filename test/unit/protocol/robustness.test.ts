@@ -4,9 +4,9 @@
  * generated decoder and version.
  */
 import { describe, expect, it } from 'vitest';
-import { ProtocolDecodeError, Reader } from '../../../../src/broker/protocol/reader';
-import { Writer } from '../../../../src/broker/protocol/writer';
-import { FrameError, FrameSplitter, parseRequestHeader } from '../../../../src/broker/protocol/frame';
+import { ProtocolDecodeError, Reader } from '../../../src/protocol/reader';
+import { Writer } from '../../../src/protocol/writer';
+import { FrameError, FrameSplitter, parseRequestHeader } from '../../../src/protocol/frame';
 import { codecFor, messages, randomStruct, rng, versionsOf } from './random-message';
 
 function decodeOnlyThrowsProtocolErrors(decode: () => unknown): void {

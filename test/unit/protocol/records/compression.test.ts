@@ -6,7 +6,7 @@ import {
   decompress,
   CompressionError,
   UnsupportedCompressionError,
-} from '../../../../src/broker/records/compression';
+} from '../../../../src/protocol/records/compression';
 
 const PY = '/usr/bin/python3';
 const hasPy = (() => {

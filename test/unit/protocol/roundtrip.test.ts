@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Reader } from '../../../../src/broker/protocol/reader';
-import { Writer } from '../../../../src/broker/protocol/writer';
+import { Reader } from '../../../src/protocol/reader';
+import { Writer } from '../../../src/protocol/writer';
 import { codecFor, messages, randomStruct, rng, versionsOf } from './random-message';
 
 const ITERATIONS = 30;

@@ -6,20 +6,20 @@
  */
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { apis, ApiKey, getApi } from '../../../../src/broker/protocol/generated/index';
+import { apis, ApiKey, getApi } from '../../../src/protocol/generated/index';
 import type {
   ApiVersionsResponse,
   FetchResponse,
   MetadataResponse,
-} from '../../../../src/broker/protocol/generated/index';
-import { Reader } from '../../../../src/broker/protocol/reader';
-import { Writer } from '../../../../src/broker/protocol/writer';
+} from '../../../src/protocol/generated/index';
+import { Reader } from '../../../src/protocol/reader';
+import { Writer } from '../../../src/protocol/writer';
 import {
   encodeResponseFrame,
   FrameSplitter,
   parseRequestHeader,
   decodeRequestBody,
-} from '../../../../src/broker/protocol/frame';
+} from '../../../src/protocol/frame';
 
 const require = createRequire(import.meta.url);
 

@@ -14,9 +14,9 @@ import {
   isTransactional,
   timestampTypeOf,
   compressionOf,
-} from '../../../../src/broker/records/batch';
-import { crc32c } from '../../../../src/broker/records/crc32c';
-import { encodeControlBatch, readControlMarker } from '../../../../src/broker/records/control';
+} from '../../../../src/protocol/records/batch';
+import { crc32c } from '../../../../src/protocol/records/crc32c';
+import { encodeControlBatch, readControlMarker } from '../../../../src/protocol/records/control';
 
 const records = [
   { key: 'k1', value: 'v1', timestamp: 1_700_000_000_000, headers: [{ key: 'h', value: 'x' }] },

@@ -1,5 +1,5 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { ErrorCode, errorForCode, kafkaErrors } from '../../../../src/broker/protocol/errors';
+import { ErrorCode, errorForCode, kafkaErrors } from '../../../src/protocol/errors';
 
 describe('Kafka error table', () => {
   it('has unique names and codes covering -1..133 without gaps', () => {

@@ -1,5 +1,5 @@
 /**
- * @module broker/protocol/writer
+ * @module protocol/writer
  * Sans-IO encoding primitives for the Kafka wire format.
  *
  * The writer fills a scratch segment and keeps a list of finished chunks. Large

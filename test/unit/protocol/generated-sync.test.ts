@@ -6,12 +6,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { APIS, generate, parseRange, readJsonc } from '../../../../scripts/gen-protocol';
-import { apiList } from '../../../../src/broker/protocol/generated/index';
+import { APIS, generate, parseRange, readJsonc } from '../../../scripts/gen-protocol';
+import { apiList } from '../../../src/protocol/generated/index';
 
-const root = resolve(import.meta.dirname, '../../../..');
+const root = resolve(import.meta.dirname, '../../..');
 const messageDir = resolve(root, '../shared/kafka-protocol/message');
-const generatedDir = join(root, 'src/broker/protocol/generated');
+const generatedDir = join(root, 'src/protocol/generated');
 const haveShared = existsSync(messageDir);
 if (!haveShared)
   console.warn(`generated-sync: ${messageDir} is absent, skipping the checks against Kafka's JSON`);

@@ -3,15 +3,11 @@
  * never sends: bytes laid out by hand from Kafka's protocol guide.
  */
 import { describe, expect, it } from 'vitest';
-import { apis, ApiKey } from '../../../../src/broker/protocol/generated/index';
-import type { ApiVersionsResponse, FetchResponse } from '../../../../src/broker/protocol/generated/index';
-import {
-  decodeRequestBody,
-  encodeResponseFrame,
-  parseRequestHeader,
-} from '../../../../src/broker/protocol/frame';
-import { Reader } from '../../../../src/broker/protocol/reader';
-import { Writer, ZERO_COPY_MIN } from '../../../../src/broker/protocol/writer';
+import { apis, ApiKey } from '../../../src/protocol/generated/index';
+import type { ApiVersionsResponse, FetchResponse } from '../../../src/protocol/generated/index';
+import { decodeRequestBody, encodeResponseFrame, parseRequestHeader } from '../../../src/protocol/frame';
+import { Reader } from '../../../src/protocol/reader';
+import { Writer, ZERO_COPY_MIN } from '../../../src/protocol/writer';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 

@@ -1,5 +1,5 @@
 /**
- * @module broker/protocol/reader
+ * @module protocol/reader
  * Bounds-checked, sans-IO decoding primitives for the Kafka wire format.
  *
  * Every read checks the remaining input first, so malformed frames fail with a

@@ -1,5 +1,5 @@
 /**
- * @module broker/protocol/errors
+ * @module protocol/errors
  * Kafka protocol error codes as data: name, code, whether clients treat the error
  * as retriable, and a short description in our own words. Names and codes follow
  * Apache Kafka's `Errors` enum (4.x); `retriable` mirrors whether Kafka's

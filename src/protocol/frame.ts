@@ -1,5 +1,5 @@
 /**
- * @module broker/protocol/frame
+ * @module protocol/frame
  * Framing for the Kafka wire protocol: every request and response is an int32
  * size followed by that many bytes (header, then body).
  *

@@ -7,11 +7,11 @@ import {
   messages,
   type FieldDescriptor,
   type MessageDescriptor,
-} from '../../../../src/broker/protocol/generated/schema';
-import * as headers from '../../../../src/broker/protocol/generated/headers';
-import { getApi } from '../../../../src/broker/protocol/generated/index';
-import { ZERO_UUID, type Reader } from '../../../../src/broker/protocol/reader';
-import type { Writer } from '../../../../src/broker/protocol/writer';
+} from '../../../src/protocol/generated/schema';
+import * as headers from '../../../src/protocol/generated/headers';
+import { getApi } from '../../../src/protocol/generated/index';
+import { ZERO_UUID, type Reader } from '../../../src/protocol/reader';
+import type { Writer } from '../../../src/protocol/writer';
 
 export type Rng = () => number;
 

@@ -2,6 +2,9 @@ import { useEffect, useId, useState } from 'react';
 import type { ApiClient, ExportRequest, ExportResponse } from '../../../api/index';
 import type { PipelineSpec, Problem } from '../../../spec/types';
 import { Dialog } from '../run/Dialog';
+import { useEditorStore } from '../store/index';
+import { DeploySection } from './DeploySection';
+import { fieldOf, message, type ExportProblemView } from './problems';
 import { EXAMPLE_PROFILE, loadProfileDraft, parseProfile, saveProfileDraft } from './profile-draft';
 import '../run/run.css';
 import './export.css';
@@ -16,6 +19,13 @@ export interface ExportDialogProps {
 
 type Target = ExportRequest['target'];
 type TargetInfo = { id: Target; label: string; file: string };
+type Rendered = { target: TargetInfo; files: Record<string, string> }[];
+
+const FALLBACK_TARGETS: TargetInfo[] = [
+  { id: 'plan', label: 'Deployment plan', file: 'plan.json' },
+  { id: 'cloudformation', label: 'AWS CloudFormation', file: 'template.json' },
+  { id: 'terraform', label: 'Terraform', file: 'main.tf' },
+];
 
 function storage(): Storage | null {
   try {
@@ -25,11 +35,10 @@ function storage(): Storage | null {
   }
 }
 
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
-/** The export to Amazon MSK: a target, a deployment profile, and the files kflow renders from them. */
+/**
+ * The export to Amazon MSK: a deployment profile, the three targets rendered side by side, the
+ * problems that stop them (each one a link to its node on the canvas), and deploying.
+ */
 export function ExportDialog({ open, onClose, getSpec, client }: ExportDialogProps) {
   if (!open) return null;
   return <ExportDialogBody onClose={onClose} getSpec={getSpec} client={client} />;
@@ -37,11 +46,11 @@ export function ExportDialog({ open, onClose, getSpec, client }: ExportDialogPro
 
 function ExportDialogBody({ onClose, getSpec, client }: Omit<ExportDialogProps, 'open'>) {
   const ids = useId();
-  const [targets, setTargets] = useState<TargetInfo[]>([]);
-  const [target, setTarget] = useState<Target>('plan');
+  const [targets, setTargets] = useState<TargetInfo[]>(FALLBACK_TARGETS);
   const [profile, setProfile] = useState(() => loadProfileDraft(storage()));
   const [secrets, setSecrets] = useState<Problem[]>([]);
-  const [result, setResult] = useState<ExportResponse | null>(null);
+  const [rendered, setRendered] = useState<Rendered | null>(null);
+  const [problems, setProblems] = useState<ExportProblemView[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const specNow = getSpec();
@@ -49,17 +58,12 @@ function ExportDialogBody({ onClose, getSpec, client }: Omit<ExportDialogProps, 
   useEffect(() => {
     let live = true;
     client.api.export.targets().then(
-      (list) => {
-        if (!live) return;
-        setTargets(list);
-        if (list.length > 0 && !list.some((t) => t.id === target)) setTarget((list[0] as TargetInfo).id);
-      },
+      (list) => live && list.length > 0 && setTargets(list),
       (e: unknown) => live && setError(`Could not list export targets: ${message(e)}`),
     );
     return () => {
       live = false;
     };
-    // The targets are listed once per opening.
   }, [client]);
 
   const editProfile = (text: string) => {
@@ -67,50 +71,60 @@ function ExportDialogBody({ onClose, getSpec, client }: Omit<ExportDialogProps, 
     setSecrets(saveProfileDraft(storage(), text));
   };
 
-  const render = async () => {
+  /** The spec and the parsed profile, or null after saying what is wrong. */
+  const inputs = (): { spec: PipelineSpec; profile: unknown } | null => {
     const spec = getSpec();
-    if (!spec) return;
+    if (!spec) return null;
     const parsed = parseProfile(profile);
     if (!parsed.ok) {
       setError(parsed.error);
-      setResult(null);
+      return null;
+    }
+    setError(null);
+    return { spec, profile: parsed.profile };
+  };
+
+  const render = async () => {
+    const req = inputs();
+    if (!req) {
+      setRendered(null);
       return;
     }
     setBusy(true);
-    setError(null);
     try {
-      setResult(await client.api.export.render({ spec, profile: parsed.profile, target }));
+      const results: [TargetInfo, ExportResponse][] = await Promise.all(
+        targets.map(async (t) => [t, await client.api.export.render({ ...req, target: t.id })] as const),
+      );
+      const refused = results.find(([, r]) => !r.ok)?.[1];
+      setProblems(refused && !refused.ok ? refused.problems : []);
+      setRendered(refused ? null : results.map(([target, r]) => ({ target, files: r.ok ? r.files : {} })));
     } catch (e) {
-      setResult(null);
+      setRendered(null);
       setError(message(e));
     } finally {
       setBusy(false);
     }
   };
 
+  const showProblem = (p: ExportProblemView) => {
+    if (!p.nodeId) return;
+    // The problems panel's focus request: select the node, centre it, focus the field.
+    useEditorStore.getState().requestFocus(p.nodeId, fieldOf(p.path));
+    onClose();
+  };
+
+  // Files besides each target's own (the engine's pipeline) are the same for all three: shown once.
+  const mainFiles = new Set(targets.map((t) => t.file));
+  const shared = Object.entries(rendered?.[0]?.files ?? {}).filter(([name]) => !mainFiles.has(name));
+
   return (
     <Dialog title="Export to Amazon MSK" onClose={onClose} className="kf-export">
       <div className="kf-export__form">
-        <label htmlFor={`${ids}-target`}>Target</label>
-        <select
-          id={`${ids}-target`}
-          value={target}
-          onChange={(e) => {
-            setTarget(e.target.value as Target);
-            setResult(null);
-          }}
-        >
-          {(targets.length > 0 ? targets : [{ id: target, label: target, file: '' }]).map((t) => (
-            <option key={t.id} value={t.id}>
-              {t.file ? `${t.label} (${t.file})` : t.label}
-            </option>
-          ))}
-        </select>
         <label htmlFor={`${ids}-profile`}>Deployment profile</label>
         <textarea
           id={`${ids}-profile`}
           className="kf-mono kf-export__profile"
-          rows={14}
+          rows={10}
           spellCheck={false}
           value={profile}
           aria-describedby={`${ids}-profile-help`}
@@ -151,25 +165,76 @@ function ExportDialogBody({ onClose, getSpec, client }: Omit<ExportDialogProps, 
           {error}
         </p>
       )}
-      {result && !result.ok && (
-        <section aria-label="Export problems" className="kf-export__problems">
-          <h3>The export was refused</h3>
-          <ul>
-            {result.problems.map((p, i) => (
-              <li key={i}>
-                <code>{p.path || '(profile)'}</code>: {p.message}
-              </li>
-            ))}
-          </ul>
-        </section>
+      {problems.length > 0 && <ProblemList problems={problems} onShow={showProblem} />}
+      {rendered && (
+        <div className="kf-export__targets">
+          {rendered.map(({ target, files }) => (
+            <ExportFile
+              key={target.id}
+              title={target.label}
+              name={target.file}
+              text={files[target.file] ?? ''}
+            />
+          ))}
+        </div>
       )}
-      {result?.ok &&
-        Object.entries(result.files).map(([name, text]) => <ExportFile key={name} name={name} text={text} />)}
+      {shared.map(([name, text]) => (
+        <ExportFile key={name} title="Engine pipeline" name={name} text={text} />
+      ))}
+      <DeploySection
+        client={client}
+        inputs={inputs}
+        disabled={!specNow}
+        onProblems={setProblems}
+        pipeline={specNow?.name ?? ''}
+      />
     </Dialog>
   );
 }
 
-function ExportFile({ name, text }: { name: string; text: string }) {
+/** The problems that stop an export; one with a node is a button that shows it on the canvas. */
+export function ProblemList({
+  problems,
+  onShow,
+}: {
+  problems: ExportProblemView[];
+  onShow: (p: ExportProblemView) => void;
+}) {
+  return (
+    <section aria-label="Export problems" className="kf-export__problems">
+      <h3>The export was refused</h3>
+      <ul>
+        {problems.map((p, i) => {
+          const text = (
+            <>
+              {p.nodeId && <span className="kf-badge kf-badge--error">{p.nodeId}</span>}
+              {p.nodeId && ' '}
+              <code>{p.path || '(profile)'}</code>: {p.message}
+            </>
+          );
+          return (
+            <li key={i}>
+              {p.nodeId ? (
+                <button
+                  type="button"
+                  className="kf-link-button kf-export__problem"
+                  title={`Show node ${p.nodeId} on the canvas`}
+                  onClick={() => onShow(p)}
+                >
+                  {text}
+                </button>
+              ) : (
+                text
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
+export function ExportFile({ title, name, text }: { title: string; name: string; text: string }) {
   const [status, setStatus] = useState<string | null>(null);
   const copy = async () => {
     try {
@@ -179,7 +244,7 @@ function ExportFile({ name, text }: { name: string; text: string }) {
       setStatus(`Could not copy: ${message(e)}`);
     }
   };
-  const download = () => {
+  const save = () => {
     const type = name.endsWith('.json') ? 'application/json' : 'text/plain';
     const url = URL.createObjectURL(new Blob([text], { type }));
     const a = document.createElement('a');
@@ -192,14 +257,16 @@ function ExportFile({ name, text }: { name: string; text: string }) {
     setTimeout(() => URL.revokeObjectURL(url), 0);
   };
   return (
-    <section className="kf-export__file" aria-label={name}>
+    <section className="kf-export__file" aria-label={title}>
       <div className="kf-toolbar">
-        <h3 className="kf-mono">{name}</h3>
+        <h3>
+          {title} <span className="kf-mono kf-muted">{name}</span>
+        </h3>
         <button type="button" onClick={() => void copy()}>
           Copy {name}
         </button>
-        <button type="button" onClick={download}>
-          Download {name}
+        <button type="button" onClick={save}>
+          Save {name}
         </button>
         <span role="status" className="kf-muted">
           {status}

@@ -1,0 +1,304 @@
+import { useEffect, useId, useState } from 'react';
+import type {
+  ApiClient,
+  DeployProgressView,
+  DeployRequest,
+  DeployResultView,
+  DeployStatusRow,
+  DriftView,
+  ServerEvent,
+} from '../../../api/index';
+import type { PipelineSpec } from '../../../spec/types';
+import { message, problemsOf, type ExportProblemView } from './problems';
+
+export interface DeploySectionProps {
+  client: ApiClient;
+  /** The spec and the parsed profile, or null (the dialog has said why). */
+  inputs: () => { spec: PipelineSpec; profile: unknown } | null;
+  disabled: boolean;
+  /** The export problems a refused deploy, status or drift came back with. */
+  onProblems: (problems: ExportProblemView[]) => void;
+  pipeline: string;
+}
+
+type Shown = { kind: 'status'; rows: DeployStatusRow[] } | { kind: 'drift'; rows: DriftView[] } | null;
+
+/** Deploy events by deploy id: they may arrive before the call that started the deploy answers. */
+interface DeployLog {
+  progress: Map<string, DeployProgressView[]>;
+  results: Map<string, DeployResultView>;
+}
+
+function addEvent(log: DeployLog, e: ServerEvent): DeployLog {
+  if (e.type === 'deploy.progress') {
+    const id = e.progress.deployId;
+    const progress = new Map(log.progress);
+    progress.set(id, [...(log.progress.get(id) ?? []), e.progress]);
+    return { ...log, progress };
+  }
+  if (e.type === 'deploy.done') {
+    const results = new Map(log.results);
+    results.set(e.result.deployId, e.result);
+    return { ...log, results };
+  }
+  return log;
+}
+
+/** `deployed clicks: 25 change(s), 0 step(s) unchanged`, as `kflow deploy` ends. */
+export function resultText(pipeline: string, r: DeployResultView): string {
+  if (!r.ok) return `Deploy failed: ${r.error ?? 'unknown error'}`;
+  if (r.mode === 'dry-run')
+    return `Dry run: ${r.calls?.length ?? 0} call(s) a deploy makes when nothing exists yet; nothing was called.`;
+  return `deployed ${pipeline}: ${r.changes.length} change(s), ${r.unchanged} step(s) unchanged${
+    r.manual.length > 0 ? `, ${r.manual.length} difference(s) left for you` : ''
+  }`;
+}
+
+/**
+ * Deploying from the app: a dry run (the ordered calls), an apply after a confirmation with its
+ * progress as it arrives, and the live status and drift as tables. The calls run in the backend
+ * with its AWS credentials; none of them ever reaches this page.
+ */
+export function DeploySection({ client, inputs, disabled, onProblems, pipeline }: DeploySectionProps) {
+  const ids = useId();
+  const [log, setLog] = useState<DeployLog>(() => ({ progress: new Map(), results: new Map() }));
+  const [current, setCurrent] = useState<{ id: string; pipeline: string } | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [shown, setShown] = useState<Shown>(null);
+
+  useEffect(() => client.subscribe((e) => setLog((l) => addEvent(l, e))), [client]);
+
+  const progress = current ? (log.progress.get(current.id) ?? []) : [];
+  const result = current ? log.results.get(current.id) : undefined;
+  const running = current !== null && result === undefined;
+  const last = progress.at(-1);
+
+  const fail = (e: unknown) => {
+    setError(message(e));
+    onProblems(problemsOf(e));
+  };
+
+  const start = async (mode: DeployRequest['mode']) => {
+    setConfirming(false);
+    const req = inputs();
+    if (!req) return;
+    setError(null);
+    setShown(null);
+    setBusy(mode);
+    try {
+      const { deployId } = await client.api.export.deploy({ ...req, mode });
+      onProblems([]);
+      setCurrent({ id: deployId, pipeline: req.spec.name });
+    } catch (e) {
+      fail(e);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const read = async (kind: 'status' | 'drift') => {
+    const req = inputs();
+    if (!req) return;
+    setError(null);
+    setBusy(kind);
+    try {
+      if (kind === 'status') setShown({ kind, rows: await client.api.export.status(req) });
+      else setShown({ kind, rows: await client.api.export.drift(req) });
+      onProblems([]);
+    } catch (e) {
+      fail(e);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const off = disabled || busy !== null || running;
+  return (
+    <section className="kf-export__deploy" aria-labelledby={`${ids}-title`}>
+      <h3 id={`${ids}-title`}>Deploy to AWS</h3>
+      <p className="kf-muted kf-export__help">
+        Calls AWS from the machine running kflow, with its credentials (the AWS SDK&apos;s default chain:
+        environment, shared config, SSO); they never reach this page.
+      </p>
+      <div className="kf-toolbar" role="group" aria-label="Deploy actions">
+        <button type="button" disabled={off} onClick={() => void start('dry-run')}>
+          Dry run
+        </button>
+        <button
+          type="button"
+          className="kf-button kf-button--primary"
+          disabled={off}
+          aria-expanded={confirming}
+          onClick={() => setConfirming(true)}
+        >
+          Apply…
+        </button>
+        <button type="button" disabled={off} onClick={() => void read('status')}>
+          Status
+        </button>
+        <button type="button" disabled={off} onClick={() => void read('drift')}>
+          Drift
+        </button>
+        {busy && <span className="kf-muted">Asking the backend…</span>}
+      </div>
+      {confirming && (
+        <div role="group" aria-label="Confirm apply" className="kf-export__confirm">
+          <p>
+            Apply creates or updates the AWS resources of {pipeline || 'this pipeline'} in the profile&apos;s
+            account and region, and waits for them (a new MSK cluster takes 15 to 40 minutes).
+          </p>
+          <div className="kf-toolbar">
+            <button
+              type="button"
+              className="kf-button kf-button--primary"
+              onClick={() => void start('apply')}
+            >
+              Apply now
+            </button>
+            <button type="button" onClick={() => setConfirming(false)}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      )}
+      {error && (
+        <p role="alert" className="kf-error-text">
+          {error}
+        </p>
+      )}
+      {current && (progress.length > 0 || running) && (
+        <div className="kf-export__progress">
+          <progress
+            aria-label="Deploy steps"
+            max={last?.total ?? 1}
+            value={result?.ok ? (last?.total ?? 1) : (last?.done ?? 0)}
+          />
+          <ol aria-label="Deploy progress" className="kf-mono kf-log">
+            {progress.map((p, i) => (
+              <li key={i} data-node={p.nodeId ?? undefined}>
+                {p.message.trim()}
+              </li>
+            ))}
+          </ol>
+        </div>
+      )}
+      {current && running && progress.length === 0 && <p className="kf-muted">Starting…</p>}
+      {current && result && (
+        <p role="status" className={result.ok ? 'kf-export__result' : 'kf-error-text'}>
+          {resultText(current.pipeline, result)}
+        </p>
+      )}
+      {result?.calls && <CallsTable calls={result.calls} />}
+      {result && result.manual.length > 0 && <DriftTable rows={result.manual} label="Left for you" />}
+      {shown?.kind === 'status' && <StatusTable rows={shown.rows} />}
+      {shown?.kind === 'drift' &&
+        (shown.rows.length === 0 ? (
+          <p role="status">No drift: what is deployed is what the spec and profile say.</p>
+        ) : (
+          <DriftTable rows={shown.rows} label="Drift" />
+        ))}
+    </section>
+  );
+}
+
+function CallsTable({ calls }: { calls: NonNullable<DeployResultView['calls']> }) {
+  return (
+    <table className="kf-table kf-export__table" aria-label="Planned calls">
+      <thead>
+        <tr>
+          <th scope="col">#</th>
+          <th scope="col">Service</th>
+          <th scope="col">Call</th>
+          <th scope="col">Resource</th>
+          <th scope="col">Node</th>
+        </tr>
+      </thead>
+      <tbody>
+        {calls.map((c) => (
+          <tr key={c.step}>
+            <td>{c.step}</td>
+            <td>{c.service}</td>
+            <td className="kf-mono">{c.command}</td>
+            <td className="kf-mono">{c.resource}</td>
+            <td>{c.nodeId ?? ''}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function StatusTable({ rows }: { rows: DeployStatusRow[] }) {
+  return (
+    <table className="kf-table kf-export__table" aria-label="Deployment status">
+      <thead>
+        <tr>
+          <th scope="col">Resource</th>
+          <th scope="col">Node</th>
+          <th scope="col">State</th>
+          <th scope="col">Details</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r, i) => (
+          <tr key={i}>
+            <td>
+              {r.kind} <span className="kf-mono">{r.name}</span>
+            </td>
+            <td>{r.nodeId ?? ''}</td>
+            <td>{r.state}</td>
+            <td>
+              {r.summary}
+              {r.details.length > 0 && (
+                <ul className="kf-export__details">
+                  {r.details.map((d, j) => (
+                    <li key={j}>{d.label ? `${d.label}: ${d.value}` : d.value}</li>
+                  ))}
+                </ul>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+const CHANGE: Record<DriftView['change'], string> = {
+  create: 'deploy creates it',
+  update: 'deploy updates it',
+  manual: 'not changed by deploy',
+};
+
+function DriftTable({ rows, label }: { rows: DriftView[]; label: string }) {
+  return (
+    <table className="kf-table kf-export__table" aria-label={label}>
+      <thead>
+        <tr>
+          <th scope="col">Resource</th>
+          <th scope="col">Node</th>
+          <th scope="col">Field</th>
+          <th scope="col">Deployed</th>
+          <th scope="col">Wanted</th>
+          <th scope="col">Deploy</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((d, i) => (
+          <tr key={i}>
+            <td>
+              {d.kind} <span className="kf-mono">{d.name}</span>
+            </td>
+            <td>{d.nodeId ?? ''}</td>
+            <td className="kf-mono">{d.field || '(whole resource)'}</td>
+            <td className="kf-mono">{d.deployed}</td>
+            <td className="kf-mono">{d.wanted}</td>
+            <td>{CHANGE[d.change]}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

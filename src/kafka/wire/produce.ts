@@ -1,0 +1,199 @@
+/**
+ * @module kafka/wire/produce
+ * Produce: one record batch per partition (the protocol's encodeBatch, optionally compressed),
+ * one request per leader, all leaders at once; resolves with each partition's base offset once
+ * acknowledged (acks -1 or 1). Not idempotent: a retry after a lost response may write a batch
+ * twice, which at-least-once delivery allows. `WireProducer` puts the seam's record shape
+ * (ProduceRecord → RecordMetadata) on top, with Kafka's default partitioner.
+ */
+import { ApiKey } from '../../protocol/generated/index';
+import { encodeBatch, type RecordInput } from '../../protocol/records/batch';
+import { CompressionCodec } from '../../protocol/records/compression';
+import type { Bytes, ProduceRecord, RecordMetadata } from '../client';
+import { KafkaResponseError, LEADER_MOVED, WireConnectionError } from './errors';
+import type { WireCluster } from './metadata';
+
+export type CompressionName = keyof typeof CompressionCodec;
+
+export interface WireProduceOptions {
+  /** -1 (all in-sync replicas, the default) or 1 (the leader). */
+  acks?: -1 | 1;
+  compression?: CompressionName;
+  /** How long the broker may take to replicate (default 30 s). */
+  timeoutMs?: number;
+  /** Attempts after a leader move or a lost connection (default 5). */
+  retries?: number;
+}
+
+/** Kafka's murmur2 (as the Java client's default partitioner hashes keys). */
+export function murmur2(data: Buffer): number {
+  const m = 0x5bd1e995;
+  const length = data.length;
+  let h = (0x9747b28c ^ length) | 0;
+  const length4 = length >> 2;
+  for (let i = 0; i < length4; i++) {
+    const i4 = i * 4;
+    let k = data[i4]! | (data[i4 + 1]! << 8) | (data[i4 + 2]! << 16) | (data[i4 + 3]! << 24);
+    k = Math.imul(k, m);
+    k ^= k >>> 24;
+    k = Math.imul(k, m);
+    h = Math.imul(h, m) ^ k;
+  }
+  const rest = length & 3;
+  const at = length & ~3;
+  if (rest === 3) h ^= data[at + 2]! << 16;
+  if (rest >= 2) h ^= data[at + 1]! << 8;
+  if (rest >= 1) {
+    h ^= data[at]!;
+    h = Math.imul(h, m);
+  }
+  h ^= h >>> 13;
+  h = Math.imul(h, m);
+  h ^= h >>> 15;
+  return h | 0;
+}
+
+/** The partition Kafka's default partitioner picks for a key. */
+export const partitionForKey = (key: Buffer, partitions: number) => (murmur2(key) & 0x7fffffff) % partitions;
+
+/** Produces one batch per partition of `topic`; resolves with each partition's base offset. */
+export async function produceBatches(
+  cluster: WireCluster,
+  topic: string,
+  batches: Map<number, RecordInput[]>,
+  opts: WireProduceOptions = {},
+): Promise<Map<number, bigint>> {
+  const codec = CompressionCodec[opts.compression ?? 'none'];
+  if (codec === undefined) throw new Error(`unknown compression "${opts.compression}"`);
+  const encoded = new Map<number, Buffer>();
+  for (const [p, records] of batches)
+    if (records.length > 0) encoded.set(p, encodeBatch(records, { compression: codec }));
+  const out = new Map<number, bigint>();
+  let todo = [...encoded.keys()];
+  for (let attempt = 0; todo.length > 0; attempt++) {
+    const infos = await cluster.partitions(topic);
+    const byLeader = new Map<number, number[]>();
+    for (const p of todo) {
+      const leader = infos.find((x) => x.partition === p)?.leader;
+      if (leader === undefined) throw new KafkaResponseError('-', 'Produce', 3, topic, p);
+      byLeader.set(leader, [...(byLeader.get(leader) ?? []), p]);
+    }
+    const retry: number[] = [];
+    let lastError: Error | undefined;
+    await Promise.all(
+      [...byLeader].map(async ([leader, partitions]) => {
+        try {
+          const conn = await cluster.connection(leader);
+          const res = await conn.request(ApiKey.Produce, {
+            transactionalId: null,
+            acks: opts.acks ?? -1,
+            timeoutMs: opts.timeoutMs ?? 30_000,
+            topicData: [
+              { name: topic, partitionData: partitions.map((p) => ({ index: p, records: encoded.get(p)! })) },
+            ],
+          });
+          for (const t of res.responses)
+            for (const r of t.partitionResponses) {
+              if (r.errorCode === 0) out.set(r.index, r.baseOffset);
+              else if (LEADER_MOVED.has(r.errorCode)) {
+                retry.push(r.index);
+                lastError = new KafkaResponseError(
+                  conn.address,
+                  'Produce',
+                  r.errorCode,
+                  topic,
+                  r.index,
+                  r.errorMessage,
+                );
+              } else
+                throw new KafkaResponseError(
+                  conn.address,
+                  'Produce',
+                  r.errorCode,
+                  topic,
+                  r.index,
+                  r.errorMessage,
+                );
+            }
+        } catch (err) {
+          if (!(err instanceof WireConnectionError && err.reason !== 'tls')) throw err;
+          retry.push(...partitions);
+          lastError = err;
+        }
+      }),
+    );
+    if (retry.length > 0) {
+      if (attempt >= (opts.retries ?? 5)) throw lastError!;
+      cluster.forget(topic);
+      await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
+    }
+    todo = retry;
+  }
+  return out;
+}
+
+const toBuffer = (b: Bytes): Buffer => (typeof b === 'string' ? Buffer.from(b, 'utf8') : b);
+
+function toInput(r: ProduceRecord): RecordInput {
+  const input: RecordInput = { key: r.key ?? null, value: r.value };
+  if (r.timestamp !== undefined) input.timestamp = r.timestamp;
+  if (r.headers !== undefined) {
+    const headers: { key: string; value: Buffer | string }[] = [];
+    // A list under one name (what an import of a repeated header passes) is several headers.
+    for (const [k, v] of Object.entries(r.headers as Record<string, Bytes | Bytes[] | undefined>)) {
+      if (v === undefined) continue;
+      for (const x of Array.isArray(v) ? v : [v]) headers.push({ key: k, value: x });
+    }
+    input.headers = headers;
+  }
+  return input;
+}
+
+/** The seam's producer shape over produceBatches: records in, their offsets out, in order. */
+export class WireProducer {
+  private roundRobin = 0;
+
+  constructor(
+    private readonly cluster: WireCluster,
+    private readonly opts: WireProduceOptions = {},
+  ) {}
+
+  async send(records: ProduceRecord[]): Promise<RecordMetadata[]> {
+    const now = Date.now();
+    // topic → partition → [index in `records`, input]
+    const plan = new Map<string, Map<number, { at: number[]; inputs: RecordInput[] }>>();
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      let partition = r.partition;
+      if (partition === undefined) {
+        const n = (await this.cluster.partitions(r.topic)).length;
+        partition =
+          r.key === undefined || r.key === null ? this.roundRobin++ % n : partitionForKey(toBuffer(r.key), n);
+      }
+      let byPartition = plan.get(r.topic);
+      if (!byPartition) plan.set(r.topic, (byPartition = new Map()));
+      let slot = byPartition.get(partition);
+      if (!slot) byPartition.set(partition, (slot = { at: [], inputs: [] }));
+      const input = toInput(r);
+      input.timestamp ??= now;
+      slot.at.push(i);
+      slot.inputs.push(input);
+    }
+    const out: RecordMetadata[] = new Array<RecordMetadata>(records.length);
+    await Promise.all(
+      [...plan].map(async ([topic, byPartition]) => {
+        const base = await produceBatches(
+          this.cluster,
+          topic,
+          new Map([...byPartition].map(([p, s]) => [p, s.inputs])),
+          this.opts,
+        );
+        for (const [partition, s] of byPartition) {
+          const b = base.get(partition)!;
+          s.at.forEach((at, k) => (out[at] = { topic, partition, offset: b + BigInt(k) }));
+        }
+      }),
+    );
+    return out;
+  }
+}

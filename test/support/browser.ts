@@ -37,13 +37,15 @@ export interface WebApp {
 }
 
 /** Starts `kflow web --port 0` and resolves once it printed its URL. */
-export async function startWebApp(opts: { dataDir?: string; timeoutMs?: number } = {}): Promise<WebApp> {
+export async function startWebApp(
+  opts: { dataDir?: string; timeoutMs?: number; env?: Record<string, string> } = {},
+): Promise<WebApp> {
   await ensureRendererBuilt();
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'kflow-e2e-'));
   const child: ChildProcess = spawn(
     process.execPath,
     [join(ROOT, 'bin', 'kflow.js'), 'web', '--port', '0', '--data', dataDir],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...opts.env } },
   );
   // A worker torn down before its afterAll ran must not leave a server (and its broker) behind.
   const reap = () => child.kill('SIGKILL');

@@ -58,9 +58,13 @@ export const formatStep = (n: number, total: number, verb: string, what: string)
 export const formatWait = (what: string, state: string, elapsedMs: number): string =>
   `  waiting for ${what}: ${state} (${formatElapsed(elapsedMs)})`;
 
-/** The resources a step or wait line ends with; longer kinds first so `worker configuration x` is not read as `configuration x`. */
+/**
+ * The resource a step or wait line ends with: a kind and a name without spaces (longer kinds
+ * first, so `worker configuration x` is not read as `configuration x`), or an alarm, whose
+ * names have spaces.
+ */
 const RESOURCE =
-  /(?:^| )((?:worker configuration|task definition|custom plugin|log group|configuration|cluster|topic|role|plugin|connector|service|alarm) [^\s:]+)$/;
+  /(?:^| )((?:worker configuration|task definition|custom plugin|log group|configuration|cluster|topic|role|plugin|connector|service) [^\s:]+|alarm .+)$/;
 const STEP = /^\[(\d+)\/(\d+)\] (.+)$/;
 const WAIT = /^ {2}waiting for (.+): \S+ \(\d+:\d{2}\)$/;
 const NODE = /\(node ([^)]+)\)/;

@@ -31,6 +31,7 @@ import { Partitioners } from 'kafkajs';
 import { registerCodecs, kafkajsCompression, type CompressionName } from './codecs';
 import { ConnectionError, toConnectionError } from './errors';
 import { linearGrouping } from './kafkajs-grouping';
+import { beforeRejoin } from './kafkajs-rebalance';
 import { kafkajs } from './kafkajs-module';
 import { kafkajsConfig, tlsOptions, type KafkajsConfigOptions } from './kafkajs-config';
 import { probeBroker } from './probe';
@@ -120,6 +121,8 @@ export interface ProducerOptions {
 
 export interface KafkaTransaction {
   send(records: ProduceRecord[]): Promise<RecordMetadata[]>;
+  /** send() for callers that need no per-record offsets (no work per record after the ack). */
+  write(records: ProduceRecord[]): Promise<void>;
   /** Commits consumer offsets with the transaction (consume → transform → produce, exactly once). */
   sendOffsets(groupId: string, offsets: TopicPartitionOffset[]): Promise<void>;
   commit(): Promise<void>;
@@ -129,6 +132,11 @@ export interface KafkaTransaction {
 export interface KafkaProducer {
   /** Sends `records` as one batch per partition; offsets in the order of `records`. */
   send(records: ProduceRecord[]): Promise<RecordMetadata[]>;
+  /**
+   * send() for callers that need no per-record offsets (the engine): resolves once every record
+   * is acknowledged, in the same per-partition order, without building a result per record.
+   */
+  write(records: ProduceRecord[]): Promise<void>;
   /** Adds one record to the lingering batch (the fast path for record-at-a-time callers). */
   enqueue(record: ProduceRecord): Promise<RecordMetadata>;
   /** Sends what enqueue() gathered now. */
@@ -145,6 +153,15 @@ export interface ConsumerOptions {
   fromBeginning?: boolean;
   /** Called with this member's partitions after each rebalance. */
   onRebalance?: (assigned: { topic: string; partitions: number[] }[]) => void;
+  /**
+   * Called when the group rebalances, before this member rejoins and so before any of its
+   * partitions can go to another member (eager protocol: all of them are revoked, and those it
+   * gets back arrive in onRebalance). The rebalance waits for it, up to the rebalance timeout:
+   * the place to flush output and commit positions (onPartitionsRevoked in the Java client).
+   * Batches in hand are finished first; none is handed out until the rejoin. Its errors are the
+   * caller's to report: the member rejoins anyway.
+   */
+  onRevoke?: () => Promise<void>;
   /** Commit resolved offsets after each batch (default true); false leaves commits to ctl.commit(). */
   autoCommit?: boolean;
   sessionTimeoutMs?: number;
@@ -509,24 +526,33 @@ function decodeAssignment(protocolType: string, bytes: Buffer): { topic: string;
 // ---- producer ----
 
 // kafkajs writes strings into the request as UTF-8 itself: no Buffer per key, value or header.
+// Empty headers stay out: kafkajs lists a message's header keys per record.
 function toMessage(r: ProduceRecord): Message {
   const m: Message = { value: r.value };
   if (r.key !== undefined) m.key = r.key;
   if (r.partition !== undefined) m.partition = r.partition;
-  if (r.headers !== undefined) m.headers = r.headers;
+  if (r.headers !== undefined && !isEmpty(r.headers)) m.headers = r.headers;
   if (r.timestamp !== undefined) m.timestamp = String(r.timestamp);
   return m;
+}
+
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
 }
 
 const DEFAULT_BATCH_BYTES = 512 * 1024;
 /** Records per request when kafkajs groups them in quadratic time (see kafkajs-grouping). */
 const QUADRATIC_GROUPING_MAX_RECORDS = 1000;
 
+function byteLen(b: Bytes | null | undefined): number {
+  return b == null ? 0 : typeof b === 'string' ? Buffer.byteLength(b) : b.length;
+}
+
 function approxBytes(r: ProduceRecord): number {
-  const len = (b: Bytes | null | undefined) =>
-    b == null ? 0 : typeof b === 'string' ? Buffer.byteLength(b) : b.length;
-  let n = 32 + len(r.key) + len(r.value);
-  for (const [k, v] of Object.entries(r.headers ?? {})) n += k.length + len(v);
+  let n = 32 + byteLen(r.key) + byteLen(r.value);
+  const h = r.headers;
+  if (h !== undefined) for (const k in h) n += k.length + byteLen(h[k]);
   return n;
 }
 
@@ -602,16 +628,21 @@ class KafkajsProducer implements KafkaProducer {
   }
 
   send(records: ProduceRecord[]): Promise<RecordMetadata[]> {
-    return this.serialize(() =>
-      this.sendWith(records, (topicMessages) =>
-        this.p.sendBatch({ acks: this.acks, compression: this.compression, topicMessages }),
-      ),
-    );
+    return this.serialize(() => this.sendWith(records, this.sendBatch, true));
   }
 
+  async write(records: ProduceRecord[]): Promise<void> {
+    await this.serialize(() => this.sendWith(records, this.sendBatch, false));
+  }
+
+  private readonly sendBatch = (topicMessages: { topic: string; messages: Message[] }[]) =>
+    this.p.sendBatch({ acks: this.acks, compression: this.compression, topicMessages });
+
+  /** Sends `records`; with `meta` false resolves to [] (no result built per record). */
   private async sendWith(
     records: ProduceRecord[],
     sendBatch: (tm: { topic: string; messages: Message[] }[]) => Promise<KjsRecordMetadata[]>,
+    meta: boolean,
   ): Promise<RecordMetadata[]> {
     if (records.length === 0) return [];
     // kafkajs puts a partition's records of one call into one batch, and a batch over the topic's
@@ -626,19 +657,23 @@ class KafkajsProducer implements KafkaProducer {
       if ((total > limit || cut >= maxRecords) && cut > 0) break;
     }
     if (cut < records.length) {
-      const head = await this.sendWith(records.slice(0, cut), sendBatch);
-      return head.concat(await this.sendWith(records.slice(cut), sendBatch));
+      const head = await this.sendWith(records.slice(0, cut), sendBatch, meta);
+      return head.concat(await this.sendWith(records.slice(cut), sendBatch, meta));
     }
-    const messages = records.map(toMessage);
+    const messages: Message[] = new Array<Message>(records.length);
     const byTopic = new Map<string, Message[]>();
-    records.forEach((r, i) => {
-      const list = byTopic.get(r.topic) ?? [];
-      list.push(messages[i] as Message);
-      byTopic.set(r.topic, list);
-    });
-    const result = await mapped(() =>
-      sendBatch([...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs }))),
-    );
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i] as ProduceRecord;
+      const m = toMessage(r);
+      messages[i] = m;
+      const list = byTopic.get(r.topic);
+      if (list) list.push(m);
+      else byTopic.set(r.topic, [m]);
+    }
+    const topicMessages: { topic: string; messages: Message[] }[] = [];
+    for (const [topic, msgs] of byTopic) topicMessages.push({ topic, messages: msgs });
+    const result = await mapped(() => sendBatch(topicMessages));
+    if (!meta) return [];
     const base = new Map<string, bigint>();
     for (const r of result)
       if (r.baseOffset !== undefined) base.set(`${r.topicName}\0${r.partition}`, BigInt(r.baseOffset));
@@ -713,11 +748,13 @@ class KafkajsProducer implements KafkaProducer {
       throw new Error('transaction() needs a producer with a transactionalId');
     await this.flush();
     const tx: KjsTransaction = await mapped(() => this.p.transaction());
+    const txSend = (topicMessages: { topic: string; messages: Message[] }[]) =>
+      tx.sendBatch({ acks: -1, compression: this.compression, topicMessages });
     return {
-      send: (records) =>
-        this.sendWith(records, (topicMessages) =>
-          tx.sendBatch({ acks: -1, compression: this.compression, topicMessages }),
-        ),
+      send: (records) => this.sendWith(records, txSend, true),
+      write: async (records) => {
+        await this.sendWith(records, txSend, false);
+      },
       sendOffsets: async (groupId, offsets) => {
         const topics = new Map<string, { partition: number; offset: string }[]>();
         for (const o of offsets) {
@@ -745,9 +782,13 @@ class KafkajsProducer implements KafkaProducer {
 
 // ---- consumer ----
 
+/** Shared by every consumed record without headers (callers only read them). */
+const NO_HEADERS: ConsumedRecord['headers'] = Object.freeze({});
+
 class KafkajsConsumer implements KafkaConsumer {
   private readonly c: KjsConsumer;
   private readonly fromBeginning: boolean;
+  private unhook: (() => void) | undefined;
 
   constructor(
     kafka: Kafka,
@@ -769,6 +810,15 @@ class KafkajsConsumer implements KafkaConsumer {
       maxBytes: opts.maxBytes ?? 20 << 20,
       allowAutoTopicCreation: false,
     });
+    const onRevoke = opts.onRevoke;
+    if (onRevoke) {
+      // The member id is known from the first join on; a new one (after the coordinator forgot
+      // this member) replaces it.
+      this.c.on(this.c.events.GROUP_JOIN, (e) => {
+        this.unhook?.();
+        this.unhook = beforeRejoin(e.payload.memberId, onRevoke) || undefined;
+      });
+    }
     if (opts.onRebalance) {
       const cb = opts.onRebalance;
       this.c.on(this.c.events.GROUP_JOIN, (e) =>
@@ -810,15 +860,20 @@ class KafkajsConsumer implements KafkaConsumer {
         }) => {
           const { topic, partition } = batch;
           let resolved: bigint | undefined;
-          const records: ConsumedRecord[] = batch.messages.map((m) => ({
-            topic,
-            partition,
-            offset: BigInt(m.offset),
-            timestamp: BigInt(m.timestamp),
-            key: m.key ?? null,
-            value: m.value ?? null,
-            headers: (m.headers ?? {}) as ConsumedRecord['headers'],
-          }));
+          const messages = batch.messages;
+          const records: ConsumedRecord[] = new Array<ConsumedRecord>(messages.length);
+          for (let i = 0; i < messages.length; i++) {
+            const m = messages[i] as (typeof messages)[number];
+            records[i] = {
+              topic,
+              partition,
+              offset: BigInt(m.offset),
+              timestamp: BigInt(m.timestamp),
+              key: m.key ?? null,
+              value: m.value ?? null,
+              headers: (m.headers ?? NO_HEADERS) as ConsumedRecord['headers'],
+            };
+          }
           await handler(
             { topic, partition, highWatermark: BigInt(batch.highWatermark), records },
             {
@@ -864,6 +919,8 @@ class KafkajsConsumer implements KafkaConsumer {
   }
 
   async close(): Promise<void> {
+    this.unhook?.();
+    this.unhook = undefined;
     await this.c.disconnect();
   }
 }

@@ -12,6 +12,7 @@ interface RunCliOptions {
   fromBeginning?: boolean;
   untilIdle?: number;
   sessionTimeout?: number;
+  instanceId?: string;
   metricsPort?: number;
   plan?: boolean;
   failFast?: boolean;
@@ -58,6 +59,10 @@ export function registerRun(program: Command): void {
       '--session-timeout <seconds>',
       "the consumer group's session timeout: how long a restart after a crash waits (default 30)",
       positive('--session-timeout'),
+    )
+    .option(
+      '--instance-id <id>',
+      'with exactly-once: this instance of the pipeline (transactional id kflow-<pipeline>-<id>, default 0); instances running at once need different ids, a restart keeps its id',
     )
     .option(
       '--metrics-port <port>',
@@ -139,6 +144,7 @@ export function registerRun(program: Command): void {
           ...(opts.failFast ? { failFast: true } : {}),
           ...(opts.untilIdle !== undefined ? { untilIdleMs: opts.untilIdle * 1000 } : {}),
           ...(opts.sessionTimeout !== undefined ? { sessionTimeoutMs: opts.sessionTimeout * 1000 } : {}),
+          ...(opts.instanceId !== undefined ? { instanceId: opts.instanceId } : {}),
           specDir: dirname(resolve(file)),
         });
         const progress = opts.quiet ? undefined : startProgress(run, opts.json ? 'json' : 'text');

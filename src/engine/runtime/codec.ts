@@ -27,7 +27,8 @@ export const ORIGIN_HEADER = 'kflow-origin';
 
 export function headerText(headers: ConsumedRecord['headers']): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) {
+  for (const k in headers) {
+    const v = headers[k];
     if (v === undefined) continue;
     const b = Array.isArray(v) ? v[v.length - 1] : v;
     if (b !== undefined) out[k] = b.toString('utf8');

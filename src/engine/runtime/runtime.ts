@@ -291,6 +291,7 @@ export class PipelineRun extends EventEmitter {
         // a task's records stay in order); kafkajs fetches for the next ones meanwhile.
         concurrency: Math.max(1, this.plan.tasks.length),
         onRebalance: (assigned) => this.onAssigned(assigned),
+        onRevoke: () => this.onRevoke(),
       });
       await this.consumer.subscribe(inputTopics);
       void this.consumer.run((batch) => this.onBatch(batch)).catch((e: unknown) => this.fail(e));
@@ -353,6 +354,28 @@ export class PipelineRun extends EventEmitter {
     for (const t of this.tasks.values()) for (const d of t.dirty) d.values.clear();
     this.log.warn('the pipeline stopped on an error', { error: String((err as Error)?.message ?? err) });
     void this.stop();
+  }
+
+  /**
+   * The group is rebalancing and this instance is about to give up its partitions (all of them:
+   * the eager protocol). Everything processed so far is flushed and its input positions committed
+   * first (one transaction with exactly-once), so the next owner of a partition starts exactly
+   * where this instance stopped, with the changelogs holding the state as of that point.
+   */
+  private async onRevoke(): Promise<void> {
+    if (this.stopping || this.fatal !== undefined) return;
+    const t0 = Date.now();
+    try {
+      await this.requestFlush();
+      await this.commitTail;
+    } catch (err) {
+      // requestFlush already stopped the run; the next owner reads from the last commit.
+      this.log.warn('flushing before a rebalance failed', { error: String((err as Error)?.message ?? err) });
+      return;
+    }
+    this.log.info('rebalance: output flushed and positions committed before rejoining', {
+      ms: Date.now() - t0,
+    });
   }
 
   private onAssigned(assigned: { topic: string; partitions: number[] }[]): void {
@@ -635,22 +658,38 @@ export class PipelineRun extends EventEmitter {
   // ---- output ----
 
   private toSink(nodeId: string, r: EngineRecord): void {
-    const node = this.nodes.get(nodeId) as SpecNode;
+    let write = this.sinkWriters.get(nodeId);
+    if (write === undefined) {
+      write = this.sinkWriter(nodeId);
+      this.sinkWriters.set(nodeId, write);
+    }
     this.metrics.sample(nodeId, r);
+    write(r);
+  }
+
+  /** Per sink node, what a record leaving it becomes (looked up once, not per record). */
+  private readonly sinkWriters = new Map<string, (r: EngineRecord) => void>();
+
+  private sinkWriter(nodeId: string): (r: EngineRecord) => void {
+    const node = this.nodes.get(nodeId) as SpecNode;
     if (node.kind === 'sink.topic') {
       const format = typeof node.config['format'] === 'string' ? node.config['format'] : 'json';
-      this.pending.push({
-        topic: node.config['topic'] as string,
-        key: encodeKey(r.key),
-        value: encodeValue(r.value, format),
-        headers: r.headers,
-        timestamp: r.timestamp,
-      });
-      return;
+      const topic = node.config['topic'] as string;
+      return (r) => {
+        this.pending.push({
+          topic,
+          key: encodeKey(r.key),
+          value: encodeValue(r.value, format),
+          headers: r.headers,
+          timestamp: r.timestamp,
+        });
+      };
     }
     const sink = this.externalSinks.get(nodeId);
     if (!sink) throw new PipelineError(`sink ${nodeId} (${node.kind}) is not open`, nodeId);
-    this.pendingExternal.push([sink, r]);
+    return (r) => {
+      this.pendingExternal.push([sink, r]);
+    };
   }
 
   private pendingExternal: Array<[ExternalSink, EngineRecord]> = [];
@@ -802,7 +841,7 @@ export class PipelineRun extends EventEmitter {
       if (records.length > 0 || offsets.length > 0) {
         const tx = await producer.transaction();
         try {
-          if (records.length > 0) await tx.send(records);
+          if (records.length > 0) await tx.write(records);
           if (offsets.length > 0) await tx.sendOffsets(this.plan.groupId, offsets);
           await tx.commit();
         } catch (err) {
@@ -812,7 +851,7 @@ export class PipelineRun extends EventEmitter {
         }
       }
     } else {
-      if (records.length > 0) await producer.send(records);
+      if (records.length > 0) await producer.write(records);
       if (offsets.length > 0) this.commit(offsets);
     }
     this.metrics.produced(records.length + external.length, performance.now() - t0);

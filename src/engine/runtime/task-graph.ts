@@ -214,6 +214,8 @@ export class TaskGraph {
     const options = isSource ? timeOptions(node) : undefined;
     const sample = this.opts.sampleEdges === true;
     const routesOf = new Map<string, Route[]>();
+    // The watermark tracker's id of each source partition, built once (not a string per record).
+    const partitionIds: string[] = [];
     const none: Route[] = [];
     return {
       emit: (port, record) => {
@@ -230,13 +232,12 @@ export class TaskGraph {
           hooks.sink(nodeId, record);
           return;
         }
-        if (options && record.source)
-          this.tracker.observe(
-            `${nodeId}/${record.source.partition}`,
-            record.timestamp,
-            this.opts.now(),
-            options,
-          );
+        if (options && record.source) {
+          const p = record.source.partition;
+          let id = partitionIds[p];
+          if (id === undefined) id = partitionIds[p] = `${nodeId}/${p}`;
+          this.tracker.observe(id, record.timestamp, this.opts.now(), options);
+        }
         for (const r of routes) {
           const stat = r.stat;
           stat.count++;

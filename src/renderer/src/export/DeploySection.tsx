@@ -6,10 +6,12 @@ import type {
   DeployResultView,
   DeployStatusRow,
   DriftView,
-  ServerEvent,
 } from '../../../api/index';
 import type { PipelineSpec } from '../../../spec/types';
+import { attachDeployEvents, useDeployStore } from './deploy-store';
 import { message, problemsOf, type ExportProblemView } from './problems';
+
+const NONE: DeployProgressView[] = [];
 
 export interface DeploySectionProps {
   client: ApiClient;
@@ -22,27 +24,6 @@ export interface DeploySectionProps {
 }
 
 type Shown = { kind: 'status'; rows: DeployStatusRow[] } | { kind: 'drift'; rows: DriftView[] } | null;
-
-/** Deploy events by deploy id: they may arrive before the call that started the deploy answers. */
-interface DeployLog {
-  progress: Map<string, DeployProgressView[]>;
-  results: Map<string, DeployResultView>;
-}
-
-function addEvent(log: DeployLog, e: ServerEvent): DeployLog {
-  if (e.type === 'deploy.progress') {
-    const id = e.progress.deployId;
-    const progress = new Map(log.progress);
-    progress.set(id, [...(log.progress.get(id) ?? []), e.progress]);
-    return { ...log, progress };
-  }
-  if (e.type === 'deploy.done') {
-    const results = new Map(log.results);
-    results.set(e.result.deployId, e.result);
-    return { ...log, results };
-  }
-  return log;
-}
 
 /** `deployed clicks: 25 change(s), 0 step(s) unchanged`, as `kflow deploy` ends. */
 export function resultText(pipeline: string, r: DeployResultView): string {
@@ -61,17 +42,16 @@ export function resultText(pipeline: string, r: DeployResultView): string {
  */
 export function DeploySection({ client, inputs, disabled, onProblems, pipeline }: DeploySectionProps) {
   const ids = useId();
-  const [log, setLog] = useState<DeployLog>(() => ({ progress: new Map(), results: new Map() }));
-  const [current, setCurrent] = useState<{ id: string; pipeline: string } | null>(null);
+  const current = useDeployStore((s) => s.current);
+  const progress = useDeployStore((s) => (s.current ? s.progress[s.current.id] : undefined)) ?? NONE;
+  const result = useDeployStore((s) => (s.current ? s.results[s.current.id] : undefined));
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [shown, setShown] = useState<Shown>(null);
 
-  useEffect(() => client.subscribe((e) => setLog((l) => addEvent(l, e))), [client]);
+  useEffect(() => attachDeployEvents(client), [client]);
 
-  const progress = current ? (log.progress.get(current.id) ?? []) : [];
-  const result = current ? log.results.get(current.id) : undefined;
   const running = current !== null && result === undefined;
   const last = progress.at(-1);
 
@@ -90,7 +70,7 @@ export function DeploySection({ client, inputs, disabled, onProblems, pipeline }
     try {
       const { deployId } = await client.api.export.deploy({ ...req, mode });
       onProblems([]);
-      setCurrent({ id: deployId, pipeline: req.spec.name });
+      useDeployStore.getState().setCurrent({ id: deployId, pipeline: req.spec.name });
     } catch (e) {
       fail(e);
     } finally {

@@ -13,6 +13,7 @@ import {
   EXAMPLE_PROFILE,
   PROFILE_STORAGE_KEY,
 } from '../../../../src/renderer/src/export/index';
+import { initialDeployData, useDeployStore } from '../../../../src/renderer/src/export/deploy-store';
 import { initialEditorData, useEditorStore } from '../../../../src/renderer/src/store/index';
 import type { PipelineSpec } from '../../../../src/spec/types';
 import { fakeApiClient, type FakeApiClient } from '../../../support/fake-api';
@@ -53,6 +54,7 @@ const line = (deployId: string, step: number | null, message: string, done: numb
 beforeEach(() => {
   localStorage.clear();
   useEditorStore.setState(initialEditorData());
+  useDeployStore.setState(initialDeployData());
 });
 afterEach(() => {
   cleanup();
@@ -333,6 +335,29 @@ describe('ExportDialog: deploying', () => {
     expect(screen.getByText('deployed clicks: 3 change(s), 1 step(s) unchanged')).toBeTruthy();
     expect([bar.value, bar.max]).toEqual([4, 4]);
     expect((screen.getByRole('button', { name: 'Apply…' }) as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it('keeps a running deploy and its progress when the dialog is closed and opened again', async () => {
+    const user = userEvent.setup();
+    const client = fakeApiClient({ export: { deploy: async () => ({ deployId: 'deploy-9' }) } });
+    const { unmount } = open(client);
+    await user.click(screen.getByRole('button', { name: 'Apply…' }));
+    await user.click(screen.getByRole('button', { name: 'Apply now' }));
+    act(() =>
+      client.emit({ type: 'deploy.progress', progress: line('deploy-9', 1, '[1/4] create topic clicks', 1) }),
+    );
+    unmount();
+    // While the dialog is closed.
+    client.emit({ type: 'deploy.progress', progress: line('deploy-9', 2, '[2/4] create topic out', 2) });
+
+    open(client);
+    const list = screen.getByRole('list', { name: 'Deploy progress' });
+    expect(
+      within(list)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual(['[1/4] create topic clicks', '[2/4] create topic out']);
+    expect((screen.getByRole('button', { name: 'Apply…' }) as HTMLButtonElement).disabled).toBe(true);
   });
 
   it('says why a deploy failed, and lists the problems of a refused one', async () => {

@@ -76,11 +76,14 @@ export class WireCluster {
     return this.connectTo(addr);
   }
 
-  /** The topic's partitions and leaders, from the cache or a Metadata request. */
-  partitions(topic: string): Promise<PartitionInfo[]> {
+  /**
+   * The topic's partitions and leaders, from the cache or a Metadata request. `autoCreate` lets a
+   * broker configured to create topics on first use do so (what producers ask for).
+   */
+  partitions(topic: string, autoCreate = false): Promise<PartitionInfo[]> {
     let p = this.topics.get(topic);
     if (p) return p;
-    p = this.fetchMetadata(topic);
+    p = this.fetchMetadata(topic, autoCreate);
     this.topics.set(topic, p);
     p.catch(() => this.topics.get(topic) === p && this.topics.delete(topic));
     return p;
@@ -97,13 +100,13 @@ export class WireCluster {
     this.topics.delete(topic);
   }
 
-  private async fetchMetadata(topic: string): Promise<PartitionInfo[]> {
+  private async fetchMetadata(topic: string, autoCreate: boolean): Promise<PartitionInfo[]> {
     // A partition without a leader (an election) resolves after a moment: retry a few times.
     for (let attempt = 0; ; attempt++) {
       const conn = await this.anyBroker();
       const res = await conn.request(ApiKey.Metadata, {
         topics: [{ topicId: ZERO_UUID, name: topic }],
-        allowAutoTopicCreation: false,
+        allowAutoTopicCreation: autoCreate,
         includeClusterAuthorizedOperations: false,
         includeTopicAuthorizedOperations: false,
       });

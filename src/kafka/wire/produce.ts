@@ -71,7 +71,7 @@ export async function produceBatches(
   const out = new Map<number, bigint>();
   let todo = [...encoded.keys()];
   for (let attempt = 0; todo.length > 0; attempt++) {
-    const infos = await cluster.partitions(topic);
+    const infos = await cluster.partitions(topic, true);
     const byLeader = new Map<number, number[]>();
     for (const p of todo) {
       const leader = infos.find((x) => x.partition === p)?.leader;
@@ -166,7 +166,7 @@ export class WireProducer {
       const r = records[i]!;
       let partition = r.partition;
       if (partition === undefined) {
-        const n = (await this.cluster.partitions(r.topic)).length;
+        const n = (await this.cluster.partitions(r.topic, true)).length;
         partition =
           r.key === undefined || r.key === null ? this.roundRobin++ % n : partitionForKey(toBuffer(r.key), n);
       }

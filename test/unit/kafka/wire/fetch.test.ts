@@ -71,7 +71,7 @@ describe('decodeFetchedRecords', () => {
 
   it('a corrupted batch is an error, not silently skipped', () => {
     const bad = Buffer.from(plain);
-    bad[bad.length - 1] ^= 0xff;
+    bad.writeUInt8(bad.readUInt8(bad.length - 1) ^ 0xff, bad.length - 1);
     expect(() => decodeFetchedRecords('t', 0, bad, { from: 0n, to: null })).toThrow(/crc/);
   });
 

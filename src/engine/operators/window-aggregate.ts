@@ -13,12 +13,18 @@
  * nothing is dropped without a trace. Results carry `window_start`/`window_end`
  * (end exclusive) and the timestamp `end − 1`, the last instant of the window, so a
  * downstream window puts them in the same period.
+ *
+ * A partial aggregate from an upstream task (window-combine.ts) is merged into its window as
+ * its records would have been, judged late or on time as a whole on its arrival; a late one
+ * goes to `late` as one record with the partial's results and `kflow-partial-records` (how
+ * many records it covers), and counts as that many late records in the node's metrics.
  */
 import type { AggregateState } from '../../expr/index';
 import type { StateStore, WindowStore } from '../state/types';
 import { hoppingWindows, tumblingWindow, type TimeWindow } from '../time/windows';
 import { durationMs, groupByOf, stringMap, strOr } from './config';
 import { Aggregates, Grouping } from './expr';
+import { PARTIAL_RECORDS_HEADER, partialOf, type PartialAggregate } from './window-combine';
 import {
   MISSED_WINDOWS_HEADER,
   type EngineRecord,
@@ -64,6 +70,11 @@ export class WindowAggregateOperator implements Operator {
   }
 
   process(r: EngineRecord, ctx: OperatorContext): void {
+    const p = this.kind === 'window.tumbling' ? partialOf(r) : undefined;
+    if (p !== undefined) {
+      this.mergePartial(r, p, ctx);
+      return;
+    }
     const { key, fields } = this.grouping.of(r);
     const partial = this.aggregates.fold(r);
     const windows = this.assign(r.timestamp);
@@ -83,6 +94,23 @@ export class WindowAggregateOperator implements Operator {
         ...r,
         headers: { ...r.headers, [MISSED_WINDOWS_HEADER]: `${missed}/${windows.length}` },
       });
+  }
+
+  private mergePartial(r: EngineRecord, p: PartialAggregate, ctx: OperatorContext): void {
+    const { key, fields } = this.grouping.of(r);
+    const w = this.assign(p.w)[0] as TimeWindow;
+    if (w.start !== p.w) throw new Error(`a partial aggregate for ${p.w} is not aligned to this window`);
+    if (w.end + this.grace <= this.watermark) {
+      const late = this.result(key, w.start, w.end, { acc: p.a, fields });
+      late.timestamp = r.timestamp;
+      late.headers = { [PARTIAL_RECORDS_HEADER]: String(p.n) };
+      ctx.emit('late', late);
+      return;
+    }
+    const slot = this.store.get(key, w.start)?.value ?? { acc: this.aggregates.init(), fields };
+    this.aggregates.merge(slot.acc, p.a);
+    this.store.put(key, w.start, w.end, slot);
+    if (this.emitMode === 'update') ctx.emit('out', this.result(key, w.start, w.end, slot));
   }
 
   onWatermark(watermark: number, ctx: OperatorContext): void {

@@ -26,8 +26,14 @@ export function formatPlan(plan: PhysicalPlan): string {
   if (plan.repartitions.length > 0) {
     lines.push('');
     lines.push('repartitions:');
-    for (const r of plan.repartitions)
+    for (const r of plan.repartitions) {
       lines.push(`  ${r.from}.${r.fromPort} → ${r.to}.${r.toPort} via ${r.topic}: ${r.reason}`);
+      lines.push(
+        r.crossing.mode === 'partial'
+          ? '     sends partial aggregates per group and window (combined before the topic)'
+          : `     sends every record (${r.crossing.why})`,
+      );
+    }
   }
   lines.push('');
   lines.push('topics:');

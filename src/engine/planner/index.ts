@@ -17,3 +17,4 @@ export {
   type PlanInput,
 } from './plan';
 export { formatPlan } from './format';
+export { crossingMode, type CrossingMode } from './combine';

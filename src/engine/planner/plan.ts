@@ -7,9 +7,13 @@
  *    records through a topic `<pipeline>-<node>-repartition` when the records of one key may
  *    sit in different partitions there:
  *      - the key changed upstream since the last repartition (a rekey), or
- *      - the node groups by its own expression (groupBy, a join side's key, dedupe's id), or
+ *      - the node groups by its own expression (groupBy, a join side's key, dedupe's id; not
+ *        `_key`, the record key itself), or
  *      - the side's source topics have other partition counts than the node's other inputs
- *        (co-partitioning, joins and merges into a keyed node).
+ *        (co-partitioning, joins and merges into a keyed node),
+ *    and not when the node's one input comes from one source with one partition: one task then
+ *    sees every key, so there is nothing to shuffle (noted). Into a tumbling window the records cross as partial
+ *    aggregates when that is exact (./combine), else one by one (the reason is in the plan).
  * 2. Sub-topologies: nodes connected by edges that are not repartition edges. Each reads its
  *    source topics and the repartition topics written into it.
  * 3. Tasks: one per partition of a sub-topology (its partition count is the largest of its
@@ -20,6 +24,7 @@
 import { checkGraph, type ResolvedEdge } from '../../spec/graph';
 import type { PipelineSpec, Problem, SpecNode } from '../../spec/types';
 import { getNodeKind, outputPorts } from '../../nodes/index';
+import { crossingMode, type CrossingMode } from './combine';
 
 export type TopicRole = 'source' | 'sink' | 'repartition' | 'changelog' | 'late' | 'dlq';
 
@@ -47,6 +52,11 @@ export interface Repartition {
   keyExpr?: string;
   partitions: number;
   reason: string;
+  /**
+   * `partial`: each upstream task sends one partial aggregate per (group, window) per flush
+   * instead of its records (a map-side combine); `per-record` otherwise, with `why`.
+   */
+  crossing: CrossingMode;
 }
 
 export interface SourceBinding {
@@ -218,13 +228,15 @@ export function planPipeline(spec: PipelineSpec, input: PlanInput): PhysicalPlan
   interface Upstream {
     rekeyed: boolean;
     counts: Set<number>;
+    /** Sources reached without crossing a repartition. */
+    sources: Set<string>;
   }
   const upstream = new Map<string, Upstream>();
   const repartitions: Repartition[] = [];
   const repartitioned = new Set<number>(); // edge indexes
   const upstreamOfEdge = (e: ResolvedEdge): Upstream => {
-    if (repartitioned.has(e.index)) return { rekeyed: false, counts: new Set() };
-    return upstream.get(e.from) ?? { rekeyed: false, counts: new Set() };
+    if (repartitioned.has(e.index)) return { rekeyed: false, counts: new Set(), sources: new Set() };
+    return upstream.get(e.from) ?? { rekeyed: false, counts: new Set(), sources: new Set() };
   };
 
   for (const id of graph.order) {
@@ -239,12 +251,22 @@ export function planPipeline(spec: PipelineSpec, input: PlanInput): PhysicalPlan
         const keyExpr = partitionKeyExpr(n, e.toPort);
         const reasons: string[] = [];
         if (up.rekeyed) reasons.push('the key changes upstream');
-        if (keyExpr !== undefined) reasons.push(`${n.id} partitions by ${keyExpr}`);
+        if (keyExpr !== undefined && keyExpr.trim() !== '_key')
+          reasons.push(`${n.id} partitions by ${keyExpr}`);
         if (all.size > 1 && (up.counts.size > 1 || !up.counts.has(target)))
           reasons.push(
             `co-partitioning: this input has ${[...up.counts].join('/')} partition(s), the node's inputs up to ${target}`,
           );
         if (reasons.length === 0) continue;
+        // One input partition of one source: its one task sees every key, and its watermark is
+        // that partition's (with several sources, the merged repartition topic's stream time
+        // would become the minimum over the sources: a change of results, so they keep it).
+        if (target === 1 && sides.length === 1 && up.sources.size === 1) {
+          notes.push(
+            `${e.from}.${e.fromPort} → ${n.id}.${e.toPort} needs no repartition although ${reasons.join('; ')}: every input has one partition, so one task sees every key`,
+          );
+          continue;
+        }
         const topic = `${p}-${n.id}-repartition`;
         repartitioned.add(e.index);
         repartitions.push({
@@ -256,6 +278,7 @@ export function planPipeline(spec: PipelineSpec, input: PlanInput): PhysicalPlan
           ...(keyExpr !== undefined ? { keyExpr } : {}),
           partitions: target,
           reason: reasons.join('; '),
+          crossing: crossingMode(n),
         });
         if (reasons.some((r) => r.startsWith('co-partitioning')))
           notes.push(
@@ -264,9 +287,10 @@ export function planPipeline(spec: PipelineSpec, input: PlanInput): PhysicalPlan
       }
     }
     // This node's upstream summary for the nodes after it.
-    const mine: Upstream = { rekeyed: false, counts: new Set() };
+    const mine: Upstream = { rekeyed: false, counts: new Set(), sources: new Set() };
     if (n.kind.startsWith('source.')) {
       mine.counts.add(sourceCount.get(id) ?? 1);
+      mine.sources.add(id);
       // In-process sources with a computed key hand out keys no partitioner chose.
       if (sourceTopic(n) === undefined && typeof n.config['key'] === 'string') mine.rekeyed = true;
     }
@@ -279,6 +303,7 @@ export function planPipeline(spec: PipelineSpec, input: PlanInput): PhysicalPlan
       const up = upstreamOfEdge(e);
       if (up.rekeyed) mine.rekeyed = true;
       for (const c of up.counts) mine.counts.add(c);
+      for (const x of up.sources) mine.sources.add(x);
     }
     if (n.kind === 'rekey') mine.rekeyed = true;
     // A keyed node's output is keyed by what it grouped on, which its task owns: no longer "rekeyed".

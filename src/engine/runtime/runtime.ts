@@ -195,6 +195,8 @@ export class PipelineRun extends EventEmitter {
     { sub: Subtopology; sourceIds: string[]; repartition: boolean }
   >();
   private readonly repartitionByEdge = new Map<number, Repartition & { key: (r: EngineRecord) => unknown }>();
+  /** Repartition edges whose records cross as partial aggregates → the window they reach. */
+  private readonly combine = new Map<number, SpecNode>();
 
   constructor(private readonly opts: RunOptions) {
     super();
@@ -230,6 +232,7 @@ export class PipelineRun extends EventEmitter {
         ...r,
         key: partitionKeyFn(this.nodes.get(r.to) as SpecNode, r.toPort),
       });
+      if (r.crossing.mode === 'partial') this.combine.set(e.index, this.nodes.get(r.to) as SpecNode);
     }
     const toCreate = this.plan.topics.filter((t) => t.create);
     if (toCreate.length > 0) {
@@ -460,6 +463,7 @@ export class PipelineRun extends EventEmitter {
       edges: this.edges,
       order: this.order,
       cut: this.cut,
+      combine: this.combine,
       stores: storesOf,
       now: () => Date.now(),
       sampleEdges: this.opts.sampleEdges === true,
@@ -792,6 +796,7 @@ export class PipelineRun extends EventEmitter {
     this.lastFlushAt = Date.now();
     // Take the buffer as it is now (synchronously): batches processed during the sends go to the next flush.
     for (const t of this.tasks.values()) {
+      t.graph.drainPartials();
       for (const d of t.dirty) {
         if (d.values.size === 0) continue;
         for (const [key, value] of d.values)

@@ -10,12 +10,24 @@
  * (per-partition stream time, idleness) and, when it moved, gives it to every operator
  * in graph order, so what an upstream operator emits reaches a downstream one before
  * that one sees the new watermark (as Flink forwards watermarks after records).
+ *
+ * A crossing into a window that takes partial aggregates (`combine`) goes through a
+ * WindowCombiner instead: the records are folded here and `drainPartials()` hands the partials
+ * to `crossing`; the runtime calls it when it takes its buffer for a flush, so the partials go
+ * out with the input positions of the records they cover.
  */
 import { edgeKey } from '../../api/index';
 import type { ResolvedEdge } from '../../spec/graph';
 import type { SpecNode } from '../../spec/types';
 import { durationMs } from '../operators/config';
 import { createOperator } from '../operators/factory';
+import {
+  MAX_PARTIALS,
+  PARTIAL_HEADER,
+  PARTIAL_RECORDS_HEADER,
+  WindowCombiner,
+  partialCount,
+} from '../operators/window-combine';
 import type { EngineRecord, Operator, OperatorContext } from '../operators/types';
 import type { StoreFactory } from '../state/types';
 import { WatermarkTracker, type PartitionTimeOptions } from '../time/watermark';
@@ -47,6 +59,8 @@ export interface TaskGraphOptions {
   /** Topological order of the pipeline (nodes outside this task are skipped). */
   order: readonly string[];
   cut?: ReadonlySet<number>;
+  /** Crossing edges (by index) whose records are sent as partial aggregates: the window they reach. */
+  combine?: ReadonlyMap<number, SpecNode>;
   /** Stores of a node's operator (the runtime wires each node's changelog here). */
   stores: (nodeId: string) => StoreFactory;
   hooks: TaskGraphHooks;
@@ -77,7 +91,11 @@ interface Counters {
   errors: number;
 }
 
-type Route = ({ kind: 'local'; to: string; port: string } | { kind: 'crossing'; edge: ResolvedEdge }) & {
+type Route = (
+  | { kind: 'local'; to: string; port: string }
+  | { kind: 'crossing'; edge: ResolvedEdge }
+  | { kind: 'combine'; edge: ResolvedEdge; combiner: WindowCombiner }
+) & {
   stat: EdgeStat;
 };
 
@@ -97,6 +115,7 @@ export class TaskGraph {
   private readonly counts = new Map<string, Counters>();
   private readonly contexts = new Map<string, OperatorContext>();
   private readonly edges: EdgeStat[] = [];
+  private readonly combining: Array<{ edge: ResolvedEdge; combiner: WindowCombiner }> = [];
   readonly tracker = new WatermarkTracker();
   private wm = -Infinity;
 
@@ -119,9 +138,15 @@ export class TaskGraph {
         next: 0,
       };
       this.edges.push(stat);
-      list.push(
-        local ? { kind: 'local', to: e.to, port: e.toPort, stat } : { kind: 'crossing', edge: e, stat },
-      );
+      const target = local ? undefined : opts.combine?.get(e.index);
+      if (target !== undefined) {
+        const combiner = new WindowCombiner(target.config);
+        this.combining.push({ edge: e, combiner });
+        list.push({ kind: 'combine', edge: e, combiner, stat });
+      } else
+        list.push(
+          local ? { kind: 'local', to: e.to, port: e.toPort, stat } : { kind: 'crossing', edge: e, stat },
+        );
       this.routes.set(key, list);
     }
   }
@@ -156,8 +181,17 @@ export class TaskGraph {
   deliver(nodeId: string, port: string, record: EngineRecord): void {
     const op = this.operators.get(nodeId);
     if (!op) return;
-    (this.counts.get(nodeId) as Counters).in++;
+    // A partial aggregate counts as the records it covers.
+    const partial = record.headers[PARTIAL_HEADER];
+    (this.counts.get(nodeId) as Counters).in += partial === undefined ? 1 : partialCount(partial);
     op.process(record, this.context(nodeId), port);
+  }
+
+  /** Hands the partial aggregates held for crossing edges to the `crossing` hook. */
+  drainPartials(): void {
+    const crossing = this.opts.hooks.crossing;
+    if (!crossing) return;
+    for (const c of this.combining) for (const p of c.combiner.drain()) crossing(c.edge, p);
   }
 
   /** Re-evaluates the watermark at the wall clock (idleness) and forwards it when it moved. */
@@ -196,6 +230,20 @@ export class TaskGraph {
     return { ...c, stateEntries, stateBytes };
   }
 
+  private combine(edge: ResolvedEdge, combiner: WindowCombiner, record: EngineRecord): void {
+    let folded: boolean;
+    try {
+      folded = combiner.add(record, this.wm);
+    } catch (error) {
+      // The window would have dead-lettered it: same record, same node.
+      this.opts.hooks.deadLetter(edge.to, record, error);
+      return;
+    }
+    if (!folded) this.opts.hooks.crossing?.(edge, record);
+    else if (combiner.pending >= MAX_PARTIALS)
+      for (const p of combiner.drain()) this.opts.hooks.crossing?.(edge, p);
+  }
+
   private context(nodeId: string): OperatorContext {
     let ctx = this.contexts.get(nodeId);
     if (!ctx) {
@@ -225,7 +273,8 @@ export class TaskGraph {
           routesOf.set(port, routes);
         }
         if (port === 'late') {
-          counts.late++;
+          const partial = record.headers[PARTIAL_RECORDS_HEADER];
+          counts.late += partial === undefined ? 1 : Number(partial);
           hooks.late(nodeId, record, routes.length > 0);
         } else counts.out++;
         if (isSink) {
@@ -247,7 +296,8 @@ export class TaskGraph {
             stat.next = stat.next + 1 === EDGE_SAMPLES ? 0 : stat.next + 1;
           }
           if (r.kind === 'local') this.deliver(r.to, r.port, record);
-          else hooks.crossing?.(r.edge, record);
+          else if (r.kind === 'crossing') hooks.crossing?.(r.edge, record);
+          else this.combine(r.edge, r.combiner, record);
         }
       },
       deadLetter: (record, error, at) => {

@@ -75,9 +75,14 @@ const hopping = [
 ] as const;
 
 // big-spenders (lines of orders over 100, 5-minute tumbling per user, sum(total)): each line of
-// an order carries the order's total, so o1's two lines make 300 in [12:00,12:05); o4's window
-// [12:40,12:45) stays open (o5 is small, so big-5m's watermark stops at 12:40).
-const bigSpenders = [{ user_id: 'user-1', spend: 300, window_start: at('12:00'), window_end: at('12:05') }];
+// an order carries the order's total, so o1's two lines make 300 in [12:00,12:05). orders has one
+// partition, so big-5m runs in the orders task without a repartition and its watermark is that
+// partition's: o5 at 13:30 (small, filtered out before the window) still moves it past
+// 12:45 + 30 s, closing o4's window [12:40,12:45): user-3 500.
+const bigSpenders = [
+  { user_id: 'user-1', spend: 300, window_start: at('12:00'), window_end: at('12:05') },
+  { user_id: 'user-3', spend: 500, window_start: at('12:40'), window_end: at('12:45') },
+];
 
 // small-file (running count and avg(total) per user, one row per small line):
 const smallRows = [
@@ -245,7 +250,7 @@ describe('every-node on the broker', () => {
 
     const big = await readTopic(env.client, 'big-spenders', 3);
     expect(big.map(json)).toEqual(bigSpenders);
-    expect(big.map((r) => r.key?.toString())).toEqual(['user-1']);
+    expect(big.map((r) => r.key?.toString())).toEqual(['user-1', 'user-3']);
 
     expect(lines(smallFile).map((l) => JSON.parse(l) as unknown)).toEqual(smallRows);
 

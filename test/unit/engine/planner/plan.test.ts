@@ -32,8 +32,13 @@ describe('planPipeline', () => {
         to: 'per5min',
         partitions: 3,
         keyExpr: 'category',
+        // sum and count over a tumbling window, emitted when it closes: partials are exact.
+        crossing: { mode: 'partial' },
       },
     ]);
+    expect(formatPlan(plan)).toContain(
+      'sends partial aggregates per group and window (combined before the topic)',
+    );
     // Two sub-topologies: the source alone, then window → sink reading the repartition topic.
     expect(plan.subtopologies.map((s) => s.nodes)).toEqual([['raw'], ['per5min', 'out']]);
     expect(plan.tasks.map((t) => t.id)).toEqual(['0_0', '0_1', '0_2', '1_0', '1_1', '1_2']);
@@ -158,7 +163,7 @@ describe('planPipeline', () => {
     );
   });
 
-  it('join-orders-payments: explicit keys on both sides share one repartition topic', () => {
+  it('join-orders-payments: explicit keys on both sides share one repartition topic (also with one partition each)', () => {
     const plan = planPipeline(example('join-orders-payments.json'), {
       existingTopics: { orders: 1, payments: 1 },
     });
@@ -188,5 +193,110 @@ describe('planPipeline', () => {
     expect(plan.lateTopics).toEqual({});
     expect(plan.notes).toContain('source topic "in" does not exist; the run creates it with 1 partition(s)');
     expect(formatPlan(plan)).toContain('p-w-changelog');
+  });
+
+  it('one partition everywhere: groupBy needs no repartition, one task sees every key (noted)', () => {
+    const plan = planPipeline(example('clicks-per-category.json'), { existingTopics: { 'raw-events': 1 } });
+    expect(plan.repartitions).toEqual([]);
+    expect(plan.subtopologies.map((s) => s.nodes)).toEqual([['raw', 'per5min', 'out']]);
+    expect(plan.tasks.map((t) => t.id)).toEqual(['0_0']);
+    expect(plan.tasks[0]?.inputs).toEqual([{ topic: 'raw-events', partition: 0 }]);
+    expect(plan.topics.map((t) => t.role)).not.toContain('repartition');
+    expect(plan.notes).toContain(
+      'raw.out → per5min.in needs no repartition although per5min partitions by category: every input has one partition, so one task sees every key',
+    );
+  });
+
+  it('groupBy _key is the record key: no repartition on a 4-partition source', () => {
+    const plan = planPipeline(
+      spec({
+        kflow: 1,
+        name: 'p',
+        nodes: [src('a', 'in'), win('w', '_key'), sink('o', 'out')],
+        edges: [
+          { from: 'a', to: 'w' },
+          { from: 'w', to: 'o' },
+        ],
+      }),
+      { existingTopics: { in: 4 } },
+    );
+    expect(plan.repartitions).toEqual([]);
+    expect(plan.tasks.map((t) => t.id)).toEqual(['0_0', '0_1', '0_2', '0_3']);
+  });
+
+  it('records cross one by one when a partial would not be exact, and the plan says why', () => {
+    const cases: Array<[object, string]> = [
+      [
+        { kind: 'window.tumbling', config: { size: '1m', groupBy: 'g', aggregates: { f: 'first(v)' } } },
+        'first() in f depends on arrival order',
+      ],
+      [
+        { kind: 'window.tumbling', config: { size: '1m', groupBy: 'g', aggregates: { c: 'collect(v)' } } },
+        'collect() in c depends on arrival order',
+      ],
+      [
+        {
+          kind: 'window.tumbling',
+          config: { size: '1m', groupBy: 'g', emit: 'update', aggregates: { n: 'count(*)' } },
+        },
+        'the window emits every update',
+      ],
+      [
+        {
+          kind: 'window.tumbling',
+          config: { size: '1m', groupBy: 'lower(g)', aggregates: { n: 'count(*)' } },
+        },
+        'groupBy lower(g) is not a plain field',
+      ],
+      [
+        {
+          kind: 'window.hopping',
+          config: { size: '2m', advance: '1m', groupBy: 'g', aggregates: { n: 'count(*)' } },
+        },
+        'a hopping record is in several windows and its missed windows are reported per record',
+      ],
+    ];
+    for (const [w, why] of cases) {
+      const plan = planPipeline(
+        spec({
+          kflow: 1,
+          name: 'p',
+          nodes: [src('a', 'in'), { id: 'w', ...w }, sink('o', 'out')],
+          edges: [
+            { from: 'a', to: 'w' },
+            { from: 'w', to: 'o' },
+          ],
+        }),
+        { existingTopics: { in: 2 } },
+      );
+      expect(plan.repartitions.map((r) => r.crossing)).toEqual([{ mode: 'per-record', why }]);
+      expect(formatPlan(plan)).toContain(`sends every record (${why})`);
+    }
+    // avg, min, max and count_distinct merge in any order, also inside a larger expression.
+    const ok = planPipeline(
+      spec({
+        kflow: 1,
+        name: 'p',
+        nodes: [
+          src('a', 'in'),
+          {
+            id: 'w',
+            kind: 'window.tumbling',
+            config: {
+              size: '1m',
+              groupBy: ['g', 'h'],
+              aggregates: { a: 'avg(v)', m: 'max(v) - min(v)', d: 'count_distinct(u)' },
+            },
+          },
+          sink('o', 'out'),
+        ],
+        edges: [
+          { from: 'a', to: 'w' },
+          { from: 'w', to: 'o' },
+        ],
+      }),
+      { existingTopics: { in: 2 } },
+    );
+    expect(ok.repartitions.map((r) => r.crossing)).toEqual([{ mode: 'partial' }]);
   });
 });

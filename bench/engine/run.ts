@@ -224,7 +224,19 @@ async function main() {
         );
     const a1 = !a
       ? SKIPPED
-      : await throughput('kflow filter→map→topic', 'kflow', worker('engine-stateless', 'bench-out-engine'));
+      : await throughput(
+          'kflow filter→map→topic',
+          'kflow',
+          worker('engine-stateless', 'bench-out-engine'),
+          "kflow's wire producer (src/kafka/wire) for at-least-once output",
+        );
+    if (a)
+      await throughput(
+        'kflow filter→map→topic, kafkajs producer',
+        'kflow',
+        worker('engine-stateless-kafkajs', 'bench-out-engine'),
+        "for reference: the engine with kafkajs' idempotent producer (RunOptions.producer = 'kafkajs')",
+      );
     log('(b) aggregation');
     const b = want('b');
     const b0 = !b

@@ -16,6 +16,7 @@ export type WorkerMode =
   | 'kafkajs-passthrough-linear'
   | 'kafkajs-sum'
   | 'engine-stateless'
+  | 'engine-stateless-kafkajs'
   | 'engine-window'
   | 'engine-serve';
 
@@ -100,10 +101,12 @@ async function engineWorkload(a: WorkerArgs): Promise<WorkerResult> {
     a.mode === 'engine-window'
       ? windowSpec(a.name, a.input, a.output)
       : statelessSpec(a.name, a.input, a.output);
+  // engine-stateless-kafkajs: the same pipeline with kafkajs' idempotent producer instead of kflow's.
+  const producer = a.mode === 'engine-stateless-kafkajs' ? 'kafkajs' : 'auto';
   // The window's records-in count (a partial aggregate counts as the records it covers) tells
   // when every input record reached it, however many went through the repartition topic.
   let windowIn = 0;
-  const run = new PipelineRun({ client, spec, fromBeginning: true, metricsIntervalMs: 50 });
+  const run = new PipelineRun({ client, spec, fromBeginning: true, producer, metricsIntervalMs: 50 });
   run.on('metrics', (m: { nodes: Record<string, { in: number }> }) => (windowIn = m.nodes['win']?.in ?? 0));
   await run.start();
   if (a.mode === 'engine-serve') {
@@ -113,7 +116,8 @@ async function engineWorkload(a: WorkerArgs): Promise<WorkerResult> {
     await base.close();
     return { records: run.metrics.recordsIn, bytes: 0, seconds: 0 };
   }
-  const finished = () => (a.mode === 'engine-window' ? windowIn >= a.count : run.metrics.recordsOut >= a.count);
+  const finished = () =>
+    a.mode === 'engine-window' ? windowIn >= a.count : run.metrics.recordsOut >= a.count;
   // A run that fails, or stops making progress for 30 s, ends the workload with what it did.
   let failed: unknown;
   run.done.catch((e: unknown) => (failed = e));

@@ -32,6 +32,9 @@ import { registerCodecs, kafkajsCompression, type CompressionName } from './code
 import { ConnectionError, toConnectionError } from './errors';
 import { linearGrouping } from './kafkajs-grouping';
 import { beforeRejoin } from './kafkajs-rebalance';
+import { copartitionAssigner } from './kafkajs-assigner';
+import { WireSeamProducer } from './wire-producer';
+import { wireClientFor, type WireClient } from './wire/index';
 import { kafkajs } from './kafkajs-module';
 import { kafkajsConfig, tlsOptions, type KafkajsConfigOptions } from './kafkajs-config';
 import { probeBroker } from './probe';
@@ -98,6 +101,14 @@ export interface BatchControl {
 export type BatchHandler = (batch: ConsumedBatch, ctl: BatchControl) => Promise<void>;
 
 export interface ProducerOptions {
+  /**
+   * At-least-once output, the fastest way there is: kflow's own wire producer (src/kafka/wire,
+   * not idempotent, acks as below, a retry after a lost answer may write a batch twice) when the
+   * connection allows it (plaintext, TLS, SASL PLAIN/SCRAM; not AWS IAM) and the environment does
+   * not force kafkajs (KFLOW_KAFKA_CLIENT=kafkajs); otherwise kafkajs with the other options.
+   * Ignored with a transactionalId.
+   */
+  fast?: boolean;
   /** Exactly-once per partition across retries (acks=all, one request in flight). */
   idempotent?: boolean;
   /** Enables transactions (implies idempotent). */
@@ -162,6 +173,11 @@ export interface ConsumerOptions {
    * caller's to report: the member rejoins anyway.
    */
   onRevoke?: () => Promise<void>;
+  /**
+   * Groups of co-partitioned topics: partition P of every topic of a group goes to the same
+   * member (kflow's assignor, src/kafka/kafkajs-assigner.ts, instead of kafkajs' round robin).
+   */
+  copartitioned?: string[][];
   /** Commit resolved offsets after each batch (default true); false leaves commits to ctl.commit(). */
   autoCommit?: boolean;
   sessionTimeoutMs?: number;
@@ -316,10 +332,38 @@ class KafkajsClient implements KafkaClient {
   }
 
   async producer(opts: ProducerOptions = {}): Promise<KafkaProducer> {
+    if (opts.fast === true && opts.transactionalId === undefined) {
+      const wire = this.wireClient();
+      if (wire) {
+        const acks = opts.acks === 0 ? undefined : opts.acks;
+        const p = new WireSeamProducer(wire, {
+          ...(acks !== undefined ? { acks } : {}),
+          ...(opts.compression !== undefined && opts.compression !== 'none'
+            ? { compression: opts.compression }
+            : {}),
+          ...(opts.batchBytes !== undefined ? { batchBytes: opts.batchBytes } : {}),
+          ...(opts.lingerMs !== undefined ? { lingerMs: opts.lingerMs } : {}),
+        });
+        this.closers.add(() => p.close());
+        return p;
+      }
+    }
     const p = new KafkajsProducer(this.kafka, opts);
     await mapped(() => p.connect());
     this.closers.add(() => p.close());
     return p;
+  }
+
+  private wire: WireClient | null | undefined;
+
+  /** One wire client per seam client, on the same settings; null when the profile needs kafkajs. */
+  private wireClient(): WireClient | undefined {
+    if (this.wire === undefined) {
+      this.wire = wireClientFor(this) ?? null;
+      const w = this.wire;
+      if (w) this.closers.add(async () => w.close());
+    }
+    return this.wire ?? undefined;
   }
 
   async consumer(opts: ConsumerOptions): Promise<KafkaConsumer> {
@@ -397,6 +441,7 @@ class KafkajsClient implements KafkaClient {
     const closers = [...this.closers];
     this.closers.clear();
     this.adminP = undefined;
+    this.wire = undefined;
     await Promise.allSettled(closers.map((c) => c()));
   }
 }
@@ -809,6 +854,9 @@ class KafkajsConsumer implements KafkaConsumer {
       maxBytesPerPartition: opts.maxBytesPerPartition ?? 1 << 20,
       maxBytes: opts.maxBytes ?? 20 << 20,
       allowAutoTopicCreation: false,
+      ...(opts.copartitioned !== undefined
+        ? { partitionAssigners: [copartitionAssigner(opts.copartitioned)] }
+        : {}),
     });
     const onRevoke = opts.onRevoke;
     if (onRevoke) {

@@ -93,6 +93,12 @@ export interface RunOptions {
   commitIntervalMs?: number;
   /** Output records buffered before a batch waits for the flush in flight; 20,000 by default. */
   maxBufferedRecords?: number;
+  /**
+   * At-least-once output producer: `auto` (the default) uses kflow's wire producer when the
+   * connection allows it (not AWS IAM; KFLOW_KAFKA_CLIENT=kafkajs forces kafkajs), `kafkajs` its
+   * idempotent producer. Exactly-once always runs on kafkajs' transactions.
+   */
+  producer?: 'auto' | 'kafkajs';
   /** Keep the newest records of every edge for `metrics.edgeSamples` (costs a slot write per record). */
   sampleEdges?: boolean;
   log?: IoLogger;
@@ -263,7 +269,9 @@ export class PipelineRun extends EventEmitter {
 
     const eos = this.guarantee === 'exactly-once';
     this.producer = await client.producer(
-      eos ? { transactionalId: `${this.plan.groupId}-${this.opts.instanceId ?? '0'}` } : { idempotent: true },
+      eos
+        ? { transactionalId: `${this.plan.groupId}-${this.opts.instanceId ?? '0'}` }
+        : { idempotent: true, fast: this.opts.producer !== 'kafkajs' },
     );
     await this.openExternalSinks();
     const inputTopics = [...this.topicInputs.keys()];
@@ -295,6 +303,7 @@ export class PipelineRun extends EventEmitter {
         concurrency: Math.max(1, this.plan.tasks.length),
         onRebalance: (assigned) => this.onAssigned(assigned),
         onRevoke: () => this.onRevoke(),
+        copartitioned: this.copartitionGroups(),
       });
       await this.consumer.subscribe(inputTopics);
       void this.consumer.run((batch) => this.onBatch(batch)).catch((e: unknown) => this.fail(e));
@@ -306,6 +315,17 @@ export class PipelineRun extends EventEmitter {
       if (this.hasBuffered() && !this.flushBusy) void this.requestFlush().catch(() => undefined);
     }, this.commitIntervalMs());
     return this.plan;
+  }
+
+  /** The input topics of each sub-topology: partition P of all of them belongs to task S_P. */
+  private copartitionGroups(): string[][] {
+    const bySub = new Map<number, string[]>();
+    for (const [topic, input] of this.topicInputs) {
+      const list = bySub.get(input.sub.id);
+      if (list) list.push(topic);
+      else bySub.set(input.sub.id, [topic]);
+    }
+    return [...bySub.values()].filter((g) => g.length > 1);
   }
 
   private commitIntervalMs(): number {
@@ -755,6 +775,11 @@ export class PipelineRun extends EventEmitter {
     this.pending.push(encodeRepartition(r, rp.topic, partitionFor(key, rp.partitions), rp.toPort));
   }
 
+  /** Records or input positions wait to be flushed. */
+  private hasOutput(): boolean {
+    return this.pending.length > 0 || this.pendingOffsets.size > 0 || this.pendingExternal.length > 0;
+  }
+
   private hasBuffered(): boolean {
     if (this.pending.length > 0 || this.pendingOffsets.size > 0 || this.pendingExternal.length > 0)
       return true;
@@ -781,6 +806,9 @@ export class PipelineRun extends EventEmitter {
       } finally {
         this.flushBusy = false;
       }
+      // At-least-once: what arrived during this flush goes out now, not at the next batch or tick.
+      if (this.guarantee === 'at-least-once' && !this.stopping && this.hasOutput())
+        void this.requestFlush().catch(() => undefined);
     });
     this.flushQueued = p;
     this.flushTail = p.catch(() => undefined);

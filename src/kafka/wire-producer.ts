@@ -1,0 +1,172 @@
+/**
+ * @module kafka/wire-producer
+ * The seam's KafkaProducer on kflow's own wire client (src/kafka/wire): records grouped by topic
+ * and partition in one pass, one record batch per partition encoded by the shared protocol codec,
+ * one Produce request per leader (produceBatches). What kafkajs does per record on top of that
+ * (a spread copy of every message, an encoder object and `Long` arithmetic per record) is gone.
+ *
+ * At-least-once only: no idempotence and no transactions (those stay on kafkajs). A request
+ * retried after a lost answer may write its batches twice. Sends go one at a time, and a send's
+ * requests for one partition follow each other, so each partition keeps the order of the calls.
+ */
+import type { RecordInput } from '../protocol/records/batch';
+import type { Bytes, KafkaProducer, KafkaTransaction, ProduceRecord, RecordMetadata } from './client';
+import { partitionForKey, type WireClient, type WireProduceOptions } from './wire/index';
+
+export interface WireSeamProducerOptions extends WireProduceOptions {
+  /** Largest batch per partition and request (bytes, approximate); 512 KiB by default. */
+  batchBytes?: number;
+  /** How long enqueue() waits to gather records; 5 ms by default. */
+  lingerMs?: number;
+}
+
+const DEFAULT_BATCH_BYTES = 512 * 1024;
+
+interface Slot {
+  /** Chunks of at most batchBytes, in record order. */
+  chunks: RecordInput[][];
+  bytes: number;
+  /** Index in the caller's records of each input, when metadata is wanted. */
+  at?: number[];
+}
+
+// Strings become Buffers here rather than in the batch encoder (the same one copy), so each
+// record's size is exact when cutting batches.
+const toBuf = (b: Bytes): Buffer => (typeof b === 'string' ? Buffer.from(b, 'utf8') : b);
+
+export class WireSeamProducer implements KafkaProducer {
+  private tail: Promise<unknown> = Promise.resolve();
+  private roundRobin = 0;
+  private queued: {
+    record: ProduceRecord;
+    resolve: (m: RecordMetadata) => void;
+    reject: (e: unknown) => void;
+  }[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly wire: WireClient,
+    private readonly opts: WireSeamProducerOptions = {},
+  ) {}
+
+  send(records: ProduceRecord[]): Promise<RecordMetadata[]> {
+    return this.serialize(() => this.produce(records, true));
+  }
+
+  async write(records: ProduceRecord[]): Promise<void> {
+    await this.serialize(() => this.produce(records, false));
+  }
+
+  enqueue(record: ProduceRecord): Promise<RecordMetadata> {
+    return new Promise((resolve, reject) => {
+      this.queued.push({ record, resolve, reject });
+      this.timer ??= setTimeout(() => void this.flush(), this.opts.lingerMs ?? 5);
+    });
+  }
+
+  async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.queued;
+    this.queued = [];
+    if (batch.length === 0) return this.serialize(() => Promise.resolve()).then(() => undefined);
+    try {
+      const metas = await this.send(batch.map((x) => x.record));
+      batch.forEach((x, i) => x.resolve(metas[i] as RecordMetadata));
+    } catch (err) {
+      for (const x of batch) x.reject(err);
+    }
+  }
+
+  transaction(): Promise<KafkaTransaction> {
+    return Promise.reject(new Error('the wire producer has no transactions (exactly-once runs on kafkajs)'));
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+  }
+
+  private serialize<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(fn, fn);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async produce(records: ProduceRecord[], meta: boolean): Promise<RecordMetadata[]> {
+    if (records.length === 0) return [];
+    const limit = this.opts.batchBytes ?? DEFAULT_BATCH_BYTES;
+    const now = Date.now();
+    const plan = new Map<string, Map<number, Slot>>();
+    const counts = new Map<string, number>();
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i] as ProduceRecord;
+      const key = r.key == null ? null : toBuf(r.key);
+      let partition = r.partition;
+      if (partition === undefined) {
+        let n = counts.get(r.topic);
+        if (n === undefined) {
+          n = (await this.wire.cluster.partitions(r.topic, true)).length;
+          counts.set(r.topic, n);
+        }
+        partition = key === null ? this.roundRobin++ % n : partitionForKey(key, n);
+      }
+      let byPartition = plan.get(r.topic);
+      if (!byPartition) plan.set(r.topic, (byPartition = new Map()));
+      let slot = byPartition.get(partition);
+      if (!slot) byPartition.set(partition, (slot = { chunks: [[]], bytes: 0, ...(meta ? { at: [] } : {}) }));
+      const value = r.value === null ? null : toBuf(r.value);
+      const input: RecordInput = { key, value, timestamp: r.timestamp ?? now };
+      const h = r.headers;
+      let size = 32 + (key?.length ?? 0) + (value?.length ?? 0);
+      if (h !== undefined) {
+        let headers: RecordInput['headers'];
+        for (const k in h) {
+          const v = h[k] as Bytes | Bytes[] | undefined;
+          if (v === undefined) continue;
+          headers ??= [];
+          // A list under one name (an import of a repeated header) is several headers.
+          if (Array.isArray(v)) for (const x of v) headers.push({ key: k, value: x });
+          else headers.push({ key: k, value: v });
+          size +=
+            k.length + (Array.isArray(v) ? v.length * 64 : typeof v === 'string' ? 3 * v.length : v.length);
+        }
+        if (headers) input.headers = headers;
+      }
+      if (slot.bytes + size > limit && slot.bytes > 0) {
+        slot.chunks.push([]);
+        slot.bytes = 0;
+      }
+      slot.bytes += size;
+      (slot.chunks[slot.chunks.length - 1] as RecordInput[]).push(input);
+      slot.at?.push(i);
+    }
+    const out: RecordMetadata[] = meta ? new Array<RecordMetadata>(records.length) : [];
+    for (const [topic, byPartition] of plan) {
+      const offsets = new Map<number, bigint[]>();
+      // Round k sends chunk k of every partition: a partition's chunks go in order, one request
+      // after the other, all partitions of a round at once.
+      for (let k = 0; ; k++) {
+        const round = new Map<number, RecordInput[]>();
+        for (const [p, slot] of byPartition) {
+          const chunk = slot.chunks[k];
+          if (chunk !== undefined) round.set(p, chunk);
+        }
+        if (round.size === 0) break;
+        const base = await this.wire.produce(topic, round, this.opts);
+        if (meta)
+          for (const [p, chunk] of round) {
+            const b = base.get(p) ?? -1n;
+            const list = offsets.get(p) ?? [];
+            for (let j = 0; j < chunk.length; j++) list.push(b < 0n ? -1n : b + BigInt(j));
+            offsets.set(p, list);
+          }
+      }
+      if (meta)
+        for (const [partition, slot] of byPartition) {
+          const list = offsets.get(partition) ?? [];
+          (slot.at as number[]).forEach((at, j) => (out[at] = { topic, partition, offset: list[j] ?? -1n }));
+        }
+    }
+    return out;
+  }
+}

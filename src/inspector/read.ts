@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ConsumedRecord, KafkaAdmin, KafkaClient, KafkaConsumer } from '../kafka/client';
+import { wireClientFor, WireProtocolError } from '../kafka/wire/index';
 import { compileFilter } from './filter';
 
 export { compileFilter, FilterError } from './filter';
@@ -66,6 +67,8 @@ export interface ReadOptions {
   onProgress?: (p: ReadProgress) => void;
   /** read_uncommitted by default: a debugging tool shows what is in the log. */
   isolation?: 'read_committed' | 'read_uncommitted';
+  /** 'auto' (default): the wire client when it serves the connection; 'kafkajs' forces kafkajs. */
+  client?: 'auto' | 'kafkajs';
 }
 
 export interface ReadResult {
@@ -78,6 +81,8 @@ export interface ReadResult {
 
 // Long enough that a loaded machine's slow fetches are not taken for the end of a range.
 const IDLE_END_MS = 30_000;
+/** Records per hand-over from the wire reader (about what kafkajs brings per batch). */
+const HANDOVER_RECORDS = 2048;
 
 async function partitionsOf(admin: KafkaAdmin, topic: string) {
   const offsets = await admin.topicOffsets(topic);
@@ -148,7 +153,9 @@ export async function planRanges(
 
 /**
  * Reads the planned ranges. Resolves when every bounded partition reached its stop offset, the
- * limit was met, or `signal` aborted; the consumer is closed in every case.
+ * limit was met, or `signal` aborted; the consumer is closed in every case. The wire client
+ * (src/kafka/wire) reads when it can serve the connection (everything but AWS IAM); kafkajs
+ * otherwise, or when `client: 'kafkajs'` or KFLOW_KAFKA_CLIENT=kafkajs asks for it.
  */
 export async function readTopic(client: KafkaClient, opts: ReadOptions): Promise<ReadResult> {
   const admin = await client.admin();
@@ -168,6 +175,8 @@ export async function readTopic(client: KafkaClient, opts: ReadOptions): Promise
     : ranges.reduce((n, r) => n + Number((r.to ?? r.from) - r.from), 0);
   let scanned = 0;
   let matched = 0;
+  let reason: ReadResult['reason'] = 'end';
+  let finished = false;
   const progress = () =>
     opts.onProgress?.({
       scanned,
@@ -182,9 +191,108 @@ export async function readTopic(client: KafkaClient, opts: ReadOptions): Promise
     return result('end');
   }
 
+  /**
+   * One partition's records, in offset order: cut to the range, filtered, counted, handed over.
+   * `after` is where the partition continues when every record was taken (past control records,
+   * when the reader knows it). Returns false once the read is finished.
+   */
+  const take = async (p: number, recs: ConsumedRecord[], after?: bigint): Promise<boolean> => {
+    if (finished || !open.has(p)) return !finished;
+    let pos = next.get(p)!;
+    const stop = stopAt.get(p) ?? null;
+    // Offsets rise within a batch: cut what lies before the position or at the stop once,
+    // rather than comparing every record's offset.
+    let first = 0;
+    while (first < recs.length && recs[first]!.offset < pos) first++;
+    let end = recs.length;
+    if (stop !== null) while (end > first && recs[end - 1]!.offset >= stop) end--;
+    let passed: ConsumedRecord[];
+    if (!filter) {
+      if (opts.limit !== undefined && end - first >= opts.limit - matched) {
+        end = first + (opts.limit - matched);
+        reason = 'limit';
+        finished = true;
+      }
+      passed = first === 0 && end === recs.length ? recs : recs.slice(first, end);
+      scanned += passed.length;
+      matched += passed.length;
+      if (end > first) pos = recs[end - 1]!.offset + 1n;
+    } else {
+      passed = [];
+      for (let i = first; i < end; i++) {
+        const r = recs[i]!;
+        pos = r.offset + 1n;
+        scanned++;
+        if (!filter(r)) continue;
+        passed.push(r);
+        matched++;
+        if (opts.limit !== undefined && matched >= opts.limit) {
+          reason = 'limit';
+          finished = true;
+          break;
+        }
+      }
+    }
+    if (!finished && after !== undefined && after > pos) pos = stop !== null && after > stop ? stop : after;
+    next.set(p, pos);
+    if (passed.length > 0) await opts.onRecords(passed);
+    if (stop !== null && pos >= stop) open.delete(p);
+    progress();
+    if (open.size === 0) finished = true;
+    return !finished;
+  };
+
+  const wire = opts.client === 'kafkajs' ? undefined : wireClientFor(client);
+  if (wire) {
+    let handed = false;
+    try {
+      await wire.read({
+        topic: opts.topic,
+        ranges: ranges.filter((r) => open.has(r.partition)),
+        isolation: opts.isolation ?? 'read_uncommitted',
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        onBatch: async (b) => {
+          handed = true;
+          // A fetch brings megabytes: hand them over in slices, so progress moves and a cancel
+          // lands between slices rather than after the whole fetch.
+          const recs = b.records;
+          for (let at = 0; at < recs.length || at === 0; at += HANDOVER_RECORDS) {
+            if (opts.signal?.aborted) return false;
+            const end = at + HANDOVER_RECORDS;
+            const slice = at === 0 && end >= recs.length ? recs : recs.slice(at, end);
+            if (!(await take(b.partition, slice, end >= recs.length ? b.next : undefined))) return false;
+          }
+          return true;
+        },
+      });
+      return result(opts.signal?.aborted && !finished ? 'cancelled' : reason);
+    } catch (err) {
+      // A broker the wire client cannot talk to (no common API version): kafkajs may.
+      if (handed || !(err instanceof WireProtocolError)) throw err;
+    } finally {
+      wire.close();
+    }
+  }
+  return readWithKafkajs(client, admin, opts, ranges, take, () => {
+    finished = true;
+    return finished;
+  }).then((r) => result(r === 'cancelled' ? 'cancelled' : reason));
+}
+
+/** The kafkajs path: a throwaway group, seeks to the ranges, pauses partitions as they end. */
+async function readWithKafkajs(
+  client: KafkaClient,
+  admin: KafkaAdmin,
+  opts: ReadOptions,
+  ranges: PartitionRange[],
+  take: (p: number, recs: ConsumedRecord[]) => Promise<boolean>,
+  finishAll: () => boolean,
+): Promise<'done' | 'cancelled'> {
+  const open = new Set(ranges.filter((r) => r.to === null || r.from < r.to).map((r) => r.partition));
+  const bounded = !ranges.some((r) => r.to === null);
   const groupId = `kflow-inspect-${randomUUID()}`;
   let consumer: KafkaConsumer | undefined;
-  let reason: ReadResult['reason'] = 'end';
+  let outcome: 'done' | 'cancelled' = 'done';
   let finish!: () => void;
   let fail!: (e: unknown) => void;
   const done = new Promise<void>((resolve, reject) => {
@@ -192,7 +300,8 @@ export async function readTopic(client: KafkaClient, opts: ReadOptions): Promise
     fail = reject;
   });
   const onAbort = () => {
-    reason = 'cancelled';
+    outcome = 'cancelled';
+    finishAll();
     finish();
   };
   opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -207,60 +316,23 @@ export async function readTopic(client: KafkaClient, opts: ReadOptions): Promise
       maxBytes: 50 << 20,
     });
     await consumer.subscribe([opts.topic]);
-    let finished = false;
     let lastBatch = 0;
+    let over = false;
     const c = consumer;
     await c
       .run(async (batch, ctl) => {
         lastBatch = Date.now();
-        if (finished || !open.has(batch.partition)) return;
-        const p = batch.partition;
-        let pos = next.get(p)!;
-        const stop = stopAt.get(p) ?? null;
-        // Offsets rise within a batch: cut what lies before the position or at the stop once,
-        // rather than comparing every record's offset.
-        const recs = batch.records;
-        let first = 0;
-        while (first < recs.length && recs[first]!.offset < pos) first++;
-        let end = recs.length;
-        if (stop !== null) while (end > first && recs[end - 1]!.offset >= stop) end--;
-        let passed: ConsumedRecord[];
-        if (!filter) {
-          if (opts.limit !== undefined && end - first >= opts.limit - matched) {
-            end = first + (opts.limit - matched);
-            reason = 'limit';
-            finished = true;
-          }
-          passed = first === 0 && end === recs.length ? recs : recs.slice(first, end);
-          scanned += passed.length;
-          matched += passed.length;
-          if (end > first) pos = recs[end - 1]!.offset + 1n;
-        } else {
-          passed = [];
-          for (let i = first; i < end; i++) {
-            const r = recs[i]!;
-            pos = r.offset + 1n;
-            scanned++;
-            if (!filter(r)) continue;
-            passed.push(r);
-            matched++;
-            if (opts.limit !== undefined && matched >= opts.limit) {
-              reason = 'limit';
-              finished = true;
-              break;
-            }
-          }
-        }
-        next.set(p, pos);
-        if (passed.length > 0) await opts.onRecords(passed);
+        if (over || !open.has(batch.partition)) return;
+        const more = await take(batch.partition, batch.records);
         lastBatch = Date.now();
-        if (stop !== null && pos >= stop) {
-          open.delete(p);
-          c.pause(opts.topic, [p]);
+        const stop = ranges.find((r) => r.partition === batch.partition)?.to ?? null;
+        const last = batch.records[batch.records.length - 1];
+        if (stop !== null && last !== undefined && last.offset + 1n >= stop) {
+          open.delete(batch.partition);
+          c.pause(opts.topic, [batch.partition]);
         }
-        progress();
-        if (finished || open.size === 0 || !ctl.isRunning()) {
-          finished = true;
+        if (!more || open.size === 0 || !ctl.isRunning()) {
+          over = true;
           finish();
         }
       })
@@ -275,14 +347,14 @@ export async function readTopic(client: KafkaClient, opts: ReadOptions): Promise
     // kafkajs never hands over control records, so a range ending in a transaction marker would
     // wait forever for its last offset: a bounded read that saw nothing for a while is complete.
     const idle = setInterval(() => {
-      if (total !== null && lastBatch > 0 && Date.now() - lastBatch > IDLE_END_MS) finish();
+      if (bounded && lastBatch > 0 && Date.now() - lastBatch > IDLE_END_MS) finish();
     }, 500);
     try {
       await done;
     } finally {
       clearInterval(idle);
     }
-    return result(reason);
+    return outcome;
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
     await consumer?.close().catch(() => undefined);

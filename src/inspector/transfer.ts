@@ -7,7 +7,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Bytes, KafkaClient, KafkaProducer, ProduceRecord, RecordMetadata } from '../kafka/client';
-import { exportLineText, parseImportLine, type ImportedRecord } from './format';
+import { exportChunk, parseImportLine, type ImportedRecord } from './format';
 import { readTopic, type ReadProgress, type StartAt, type StopAt } from './read';
 
 export interface SingleRecord {
@@ -42,6 +42,8 @@ export interface ExportOptions {
   limit?: number;
   signal?: AbortSignal;
   onProgress?: (p: ReadProgress) => void;
+  /** 'auto' (default): the wire client when it serves the connection; 'kafkajs' forces kafkajs. */
+  client?: 'auto' | 'kafkajs';
 }
 
 /** Writes the range as JSONL (see ExportLine) to `out`; returns the number of records written. */
@@ -53,8 +55,7 @@ export async function exportTopic(client: KafkaClient, out: Writable | string, o
     const r = await readTopic(client, {
       ...opts,
       onRecords: async (records) => {
-        let chunk = '';
-        for (const rec of records) chunk += `${exportLineText(rec, topicJson)}\n`;
+        const chunk = exportChunk(records, topicJson);
         written += records.length;
         // Back-pressure: a slow disk slows the read instead of filling memory. Up to
         // WRITE_AHEAD_BYTES may wait for the disk, so writing overlaps reading the next batches.

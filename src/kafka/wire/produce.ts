@@ -63,6 +63,50 @@ export async function produceBatches(
   batches: Map<number, RecordInput[]>,
   opts: WireProduceOptions = {},
 ): Promise<Map<number, bigint>> {
+  // A v3+ Produce carries one batch per partition, and brokers refuse batches over
+  // max.message.bytes (1 MB by default): larger inputs go as several requests, in order.
+  const rounds: Map<number, RecordInput[]>[] = [];
+  for (const [p, records] of batches) {
+    let round = 0;
+    let start = 0;
+    let bytes = 0;
+    for (let i = 0; i <= records.length; i++) {
+      const r = records[i];
+      const size = r === undefined ? 0 : approxBytes(r);
+      if (r === undefined || (i > start && bytes + size > MAX_BATCH_BYTES)) {
+        if (i > start) (rounds[round++] ??= new Map()).set(p, records.slice(start, i));
+        start = i;
+        bytes = 0;
+      }
+      bytes += size;
+    }
+  }
+  if (rounds.length <= 1) return produceRound(cluster, topic, rounds[0] ?? new Map(), opts);
+  const out = new Map<number, bigint>();
+  for (const round of rounds)
+    for (const [p, base] of await produceRound(cluster, topic, round, opts))
+      if (!out.has(p)) out.set(p, base);
+  return out;
+}
+
+// Below Kafka's default max.message.bytes (1,048,588) with room for batch and record overhead.
+const MAX_BATCH_BYTES = 900_000;
+
+const len = (b: Buffer | string | null | undefined) =>
+  b == null ? 0 : typeof b === 'string' ? Buffer.byteLength(b) : b.length;
+
+function approxBytes(r: RecordInput): number {
+  let n = 24 + len(r.key) + len(r.value);
+  for (const h of r.headers ?? []) n += 8 + h.key.length + len(h.value);
+  return n;
+}
+
+async function produceRound(
+  cluster: WireCluster,
+  topic: string,
+  batches: Map<number, RecordInput[]>,
+  opts: WireProduceOptions,
+): Promise<Map<number, bigint>> {
   const codec = CompressionCodec[opts.compression ?? 'none'];
   if (codec === undefined) throw new Error(`unknown compression "${opts.compression}"`);
   const encoded = new Map<number, Buffer>();

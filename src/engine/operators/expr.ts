@@ -106,6 +106,14 @@ export class Grouping {
     });
   }
 
+  /** The group key alone (no fields object): what the hot path needs for a group that exists. */
+  keyOf(r: EngineRecord): unknown {
+    const parts = this.parts;
+    if (parts.length === 0) return r.key;
+    if (!this.composite) return (parts[0] as { fn: RecordFn }).fn(r);
+    return parts.map((p) => p.fn(r));
+  }
+
   /** The group key and the fields it contributes to the result. */
   of(r: EngineRecord): { key: unknown; fields: Record<string, unknown> } {
     if (this.parts.length === 0) return { key: r.key, fields: {} };

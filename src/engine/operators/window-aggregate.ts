@@ -75,7 +75,7 @@ export class WindowAggregateOperator implements Operator {
       this.mergePartial(r, p, ctx);
       return;
     }
-    const { key, fields } = this.grouping.of(r);
+    const key = this.grouping.keyOf(r);
     const partial = this.aggregates.fold(r);
     const windows = this.assign(r.timestamp);
     let missed = 0;
@@ -84,7 +84,11 @@ export class WindowAggregateOperator implements Operator {
         missed++;
         continue;
       }
-      const slot = this.store.get(key, w.start)?.value ?? { acc: this.aggregates.init(), fields };
+      // The group's fields only for a new slot: an existing one has them.
+      const slot = this.store.get(key, w.start)?.value ?? {
+        acc: this.aggregates.init(),
+        fields: this.grouping.of(r).fields,
+      };
       this.aggregates.merge(slot.acc, partial);
       this.store.put(key, w.start, w.end, slot);
       if (this.emitMode === 'update') ctx.emit('out', this.result(key, w.start, w.end, slot));

@@ -16,7 +16,6 @@
  * on its own, so the window judges it and reports it on its late port as a record.
  */
 import type { AggregateState } from '../../expr/index';
-import { tumblingWindow } from '../time/windows';
 import { durationMs, groupByOf, stringMap } from './config';
 import { Aggregates, Grouping } from './expr';
 import type { EngineRecord } from './types';
@@ -50,17 +49,20 @@ export class WindowCombiner {
   private readonly aggregates: Aggregates;
   private readonly size: number;
   private readonly grace: number;
-  private slots = new Map<string, Slot>();
+  /** window start → group (its key as text) → partial. */
+  private slots = new Map<number, Map<string, Slot>>();
+  private count = 0;
 
   constructor(config: Record<string, unknown>) {
     this.size = durationMs(config, 'size');
+    if (!(this.size > 0)) throw new RangeError(`window size must be positive, got ${this.size}`);
     this.grace = durationMs(config, 'grace', 0);
     this.grouping = new Grouping(groupByOf(config));
     this.aggregates = new Aggregates(stringMap(config, 'aggregates'));
   }
 
   get pending(): number {
-    return this.slots.size;
+    return this.count;
   }
 
   /**
@@ -69,36 +71,46 @@ export class WindowCombiner {
    * anything is folded.
    */
   add(r: EngineRecord, watermark: number): boolean {
-    const w = tumblingWindow(r.timestamp, this.size);
-    if (w.end + this.grace <= watermark) return false;
-    const { key, fields } = this.grouping.of(r);
+    const t = r.timestamp;
+    const start = t - (((t % this.size) + this.size) % this.size);
+    if (start + this.size + this.grace <= watermark) return false;
+    const key = this.grouping.keyOf(r);
     const partial = this.aggregates.fold(r);
-    const id = `${w.start}|${typeof key === 'string' ? key : JSON.stringify(key ?? null)}`;
-    const slot = this.slots.get(id);
+    const id = typeof key === 'string' ? key : JSON.stringify(key ?? null);
+    let byKey = this.slots.get(start);
+    if (byKey === undefined) {
+      byKey = new Map();
+      this.slots.set(start, byKey);
+    }
+    const slot = byKey.get(id);
     if (slot === undefined) {
-      this.slots.set(id, { key, fields, start: w.start, n: 1, maxTime: r.timestamp, acc: partial });
+      const { fields } = this.grouping.of(r);
+      byKey.set(id, { key, fields, start, n: 1, maxTime: t, acc: partial });
+      this.count++;
       return true;
     }
     this.aggregates.merge(slot.acc, partial);
     slot.n++;
-    if (r.timestamp > slot.maxTime) slot.maxTime = r.timestamp;
+    if (t > slot.maxTime) slot.maxTime = t;
     return true;
   }
 
   /** The partials held so far, as records for the repartition topic; empties the combiner. */
   drain(): EngineRecord[] {
-    if (this.slots.size === 0) return [];
+    if (this.count === 0) return [];
     const out: EngineRecord[] = [];
-    for (const s of this.slots.values()) {
-      const p: PartialAggregate = { w: s.start, n: s.n, a: s.acc };
-      out.push({
-        key: s.key,
-        value: s.fields,
-        timestamp: s.maxTime,
-        headers: { [PARTIAL_HEADER]: JSON.stringify(p) },
-      });
-    }
+    for (const byKey of this.slots.values())
+      for (const s of byKey.values()) {
+        const p: PartialAggregate = { w: s.start, n: s.n, a: s.acc };
+        out.push({
+          key: s.key,
+          value: s.fields,
+          timestamp: s.maxTime,
+          headers: { [PARTIAL_HEADER]: JSON.stringify(p) },
+        });
+      }
     this.slots = new Map();
+    this.count = 0;
     return out;
   }
 }

@@ -78,7 +78,12 @@ export class InMemoryKeyValueStore<V> implements KeyValueStore<V> {
 }
 
 interface Slot<V> extends WindowEntry<V> {
+  /** Size as last measured; a slot rewritten since is measured again by `size()`. */
   bytes: number;
+  /** Its key as text; `stale`: rewritten since measured; `gone`: removed. */
+  k: string;
+  stale: boolean;
+  gone: boolean;
 }
 
 /** Heap items point at a slot as it was when pushed; a slot rewritten with another end leaves a stale item behind. */
@@ -97,6 +102,8 @@ export class InMemoryWindowStore<V> implements WindowStore<V> {
   );
   private entries = 0;
   private bytes = 0;
+  /** Slots rewritten in place since the last `size()` (measuring JSON on every put is the hot path's cost). */
+  private stale: Array<Slot<V>> = [];
 
   constructor(
     readonly name: string,
@@ -156,11 +163,32 @@ export class InMemoryWindowStore<V> implements WindowStore<V> {
   }
 
   size(): StoreSize {
+    for (const slot of this.stale) {
+      slot.stale = false;
+      if (slot.gone) continue;
+      const bytes = slot.k.length + 16 + approxBytes(slot.value);
+      this.bytes += bytes - slot.bytes;
+      slot.bytes = bytes;
+    }
+    this.stale = [];
     return { entries: this.entries, bytes: this.bytes };
   }
 
   private set(key: unknown, start: number, end: number, value: V): void {
     const k = encodeKey(key);
+    const same = this.byKey.get(k)?.get(start);
+    if (same !== undefined && same.end === end) {
+      // Rewritten in place (the common case: one more record in an open window); measured later.
+      same.key = key;
+      same.value = value;
+      if (!same.stale) {
+        same.stale = true;
+        this.stale.push(same);
+        // Without anyone asking for sizes (no metrics), measure now and then rather than keep a long list.
+        if (this.stale.length >= 100_000) this.size();
+      }
+      return;
+    }
     const old = this.remove(k, start);
     let slots = this.byKey.get(k);
     if (!slots) {
@@ -168,7 +196,7 @@ export class InMemoryWindowStore<V> implements WindowStore<V> {
       this.byKey.set(k, slots);
     }
     const bytes = k.length + 16 + approxBytes(value);
-    slots.set(start, { key, start, end, value, bytes });
+    slots.set(start, { key, start, end, value, bytes, k, stale: false, gone: false });
     this.entries++;
     this.bytes += bytes;
     if (!old || old.end !== end) this.due.push({ end, start, k });
@@ -178,6 +206,7 @@ export class InMemoryWindowStore<V> implements WindowStore<V> {
     const slots = this.byKey.get(k);
     const slot = slots?.get(start);
     if (!slots || !slot) return undefined;
+    slot.gone = true;
     slots.delete(start);
     if (slots.size === 0) this.byKey.delete(k);
     this.entries--;

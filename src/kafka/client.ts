@@ -266,6 +266,38 @@ export interface KafkaAdmin {
   setGroupOffsets(groupId: string, offsets: TopicPartitionOffset[]): Promise<void>;
   resetGroupOffsets(groupId: string, topic: string, to: 'earliest' | 'latest'): Promise<void>;
   deleteGroups(groupIds: string[]): Promise<void>;
+  /** A topic's configs as the broker reports them: value, default or not, source and synonyms. */
+  describeTopicConfigs(topic: string): Promise<TopicConfigEntry[]>;
+  /** Replaces the topic's overrides with `configs` (AlterConfigs); `validateOnly` changes nothing. */
+  setTopicConfigs(
+    topic: string,
+    configs: Record<string, string>,
+    opts?: { validateOnly?: boolean },
+  ): Promise<void>;
+  /** Raises a topic's partition count to `count` (Kafka only increases it). */
+  createPartitions(topic: string, count: number): Promise<void>;
+}
+
+/** Kafka's config sources (DescribeConfigs v1+), by the names the Java admin uses. */
+export const CONFIG_SOURCES = [
+  'UNKNOWN',
+  'DYNAMIC_TOPIC_CONFIG',
+  'DYNAMIC_BROKER_CONFIG',
+  'DYNAMIC_DEFAULT_BROKER_CONFIG',
+  'STATIC_BROKER_CONFIG',
+  'DEFAULT_CONFIG',
+  'DYNAMIC_BROKER_LOGGER_CONFIG',
+] as const;
+
+export interface TopicConfigEntry {
+  name: string;
+  /** Null for a sensitive config. */
+  value: string | null;
+  isDefault: boolean;
+  source: (typeof CONFIG_SOURCES)[number];
+  readOnly: boolean;
+  sensitive: boolean;
+  synonyms: { name: string; value: string | null; source: (typeof CONFIG_SOURCES)[number] }[];
 }
 
 export type ConnectionTestResult =
@@ -552,6 +584,54 @@ class KafkajsAdmin implements KafkaAdmin {
 
   async deleteGroups(groupIds: string[]): Promise<void> {
     await mapped(() => this.a.deleteGroups(groupIds));
+  }
+
+  async describeTopicConfigs(topic: string): Promise<TopicConfigEntry[]> {
+    const r = await mapped(() =>
+      this.a.describeConfigs({
+        includeSynonyms: true,
+        resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name: topic }],
+      }),
+    );
+    const source = (n: number) => CONFIG_SOURCES[n] ?? 'UNKNOWN';
+    return (r.resources[0]?.configEntries ?? [])
+      .map((e) => ({
+        name: e.configName,
+        value: e.configValue,
+        isDefault: e.isDefault,
+        source: source(e.configSource),
+        readOnly: e.readOnly,
+        sensitive: e.isSensitive,
+        synonyms: e.configSynonyms.map((y) => ({
+          name: y.configName,
+          value: y.configValue,
+          source: source(y.configSource),
+        })),
+      }))
+      .sort((x, y) => x.name.localeCompare(y.name));
+  }
+
+  async setTopicConfigs(
+    topic: string,
+    configs: Record<string, string>,
+    opts: { validateOnly?: boolean } = {},
+  ): Promise<void> {
+    await mapped(() =>
+      this.a.alterConfigs({
+        validateOnly: opts.validateOnly ?? false,
+        resources: [
+          {
+            type: kafkajs.ConfigResourceTypes.TOPIC,
+            name: topic,
+            configEntries: Object.entries(configs).map(([name, value]) => ({ name, value })),
+          },
+        ],
+      }),
+    );
+  }
+
+  async createPartitions(topic: string, count: number): Promise<void> {
+    await mapped(() => this.a.createPartitions({ topicPartitions: [{ topic, count }] }));
   }
 }
 

@@ -9,6 +9,7 @@ import {
   compileAggregate,
   compileExpression,
   parseExpression,
+  referencedFields,
   type AggregateState,
   type Aggregator,
   type Evaluator,
@@ -40,9 +41,17 @@ export function metaOf(r: EngineRecord): RecordMeta {
 
 export type RecordFn = (r: EngineRecord) => unknown;
 
+/** Only pseudo-fields (`_key`, `_timestamp`...) read the record's metadata. */
+function readsMeta(ast: Parameters<typeof referencedFields>[0]): boolean {
+  return referencedFields(ast).some((f) => f.startsWith('_'));
+}
+
 /** Compiles a scalar expression over a record's value and pseudo-fields. */
 export function scalar(text: string, what = 'expression'): RecordFn {
-  const fn: Evaluator = compileExpression(parse(text, what), { onError: raise });
+  const ast = parse(text, what);
+  const fn: Evaluator = compileExpression(ast, { onError: raise });
+  // No metadata object per evaluation when nothing reads it.
+  if (!readsMeta(ast)) return (r) => fn(r.value);
   return (r) => fn(r.value, metaOf(r));
 }
 
@@ -50,10 +59,13 @@ export function scalar(text: string, what = 'expression'): RecordFn {
 export class Aggregates {
   private readonly names: string[];
   private readonly aggs: Aggregator[];
+  private readonly meta: boolean;
 
   constructor(defs: Record<string, string>) {
     this.names = Object.keys(defs);
-    this.aggs = this.names.map((n) => compileAggregate(parse(defs[n] as string, n), { onError: raise }));
+    const asts = this.names.map((n) => parse(defs[n] as string, n));
+    this.aggs = asts.map((ast) => compileAggregate(ast, { onError: raise }));
+    this.meta = asts.some(readsMeta);
   }
 
   init(): AggregateState[] {
@@ -65,7 +77,7 @@ export class Aggregates {
    * window state is touched; the result is merged into each window the record is in.
    */
   fold(r: EngineRecord): AggregateState[] {
-    const meta = metaOf(r);
+    const meta = this.meta ? metaOf(r) : undefined;
     return this.aggs.map((a) => a.add(a.init(), r.value, meta));
   }
 

@@ -249,7 +249,7 @@ async function main() {
             'kflow tumbling window',
             'kflow',
             worker('engine-window', 'bench-out-win'),
-            'groupBy category: every record also goes through the repartition topic and is read twice',
+            'groupBy category over 3 partitions: partial aggregates per category and window cross the repartition topic (map-side combine), not the records',
           );
     log("(c) the seed's Python loop");
     const c0 = !want('c')

@@ -228,14 +228,49 @@ export function parseImportLine(text: string): ImportedRecord {
 
 // ---- export lines as bytes ----
 
-// Bytes JSON.stringify escapes in a string: '"', '\' and the C0 controls (short forms where JSON
-// has them). Valid UTF-8 otherwise passes through unchanged, as JSON.stringify of its text encodes.
+// Bytes JSON.stringify escapes in a string: '"', '\\' and the C0 controls (short forms where JSON
+// has them: ESCAPE_CHAR, else \u00XX). Valid UTF-8 otherwise passes through unchanged, as
+// JSON.stringify of its text encodes. Typed-array tables keep the per-byte loop monomorphic.
 const ESCAPE = new Uint8Array(256);
+const ESCAPE_CHAR = new Uint8Array(256);
 for (let c = 0; c < 0x20; c++) ESCAPE[c] = 1;
 ESCAPE[0x22] = 1;
 ESCAPE[0x5c] = 1;
-const SHORT_ESCAPE: Record<number, number> = { 0x08: 0x62, 0x09: 0x74, 0x0a: 0x6e, 0x0c: 0x66, 0x0d: 0x72 };
-const HEX_DIGITS = Buffer.from('0123456789abcdef');
+for (const [c, e] of [
+  [0x08, 0x62],
+  [0x09, 0x74],
+  [0x0a, 0x6e],
+  [0x0c, 0x66],
+  [0x0d, 0x72],
+  [0x22, 0x22],
+  [0x5c, 0x5c],
+])
+  ESCAPE_CHAR[c!] = e!;
+const HEX_DIGITS = new Uint8Array(Buffer.from('0123456789abcdef'));
+
+/** Writes `src` JSON-escaped (without quotes) into `out` at `p`; returns the end. `out` must have room for 6 bytes per input byte. */
+function escapeInto(src: Uint8Array, out: Uint8Array, p: number): number {
+  const n = src.length;
+  for (let i = 0; i < n; i++) {
+    const c = src[i]!;
+    if (ESCAPE[c] === 0) {
+      out[p++] = c;
+      continue;
+    }
+    out[p++] = 0x5c;
+    const e = ESCAPE_CHAR[c]!;
+    if (e !== 0) out[p++] = e;
+    else {
+      out[p] = 0x75; // u00XX
+      out[p + 1] = 0x30;
+      out[p + 2] = 0x30;
+      out[p + 3] = HEX_DIGITS[c >> 4]!;
+      out[p + 4] = HEX_DIGITS[c & 15]!;
+      p += 5;
+    }
+  }
+  return p;
+}
 
 /** A growing output buffer for one chunk of export lines. */
 class LineWriter {
@@ -266,28 +301,10 @@ class LineWriter {
   /** `JSON.stringify(b.toString('utf8'))` for valid UTF-8 `b`, written from the bytes. */
   jsonString(b: Buffer): void {
     this.ensure(b.length * 6 + 2);
-    const out = this.buf;
-    let p = this.pos;
-    out[p++] = 0x22;
-    for (let i = 0; i < b.length; i++) {
-      const c = b[i]!;
-      if (ESCAPE[c] === 0) {
-        out[p++] = c;
-        continue;
-      }
-      out[p++] = 0x5c;
-      const short = c === 0x22 || c === 0x5c ? c : SHORT_ESCAPE[c];
-      if (short !== undefined) out[p++] = short;
-      else {
-        out[p++] = 0x75; // u00XX
-        out[p++] = 0x30;
-        out[p++] = 0x30;
-        out[p++] = HEX_DIGITS[c >> 4]!;
-        out[p++] = HEX_DIGITS[c & 15]!;
-      }
-    }
-    out[p++] = 0x22;
-    this.pos = p;
+    this.buf[this.pos] = 0x22;
+    const end = escapeInto(b, this.buf, this.pos + 1);
+    this.buf[end] = 0x22;
+    this.pos = end + 1;
   }
   /** `"name":…,"nameEncoding":…` as exportLineText writes it. */
   member(name: string, b: Buffer | null): void {

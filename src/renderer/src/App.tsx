@@ -25,18 +25,23 @@ import { draftOf, errorText, openExample, parseDraft, restoreDraft, type Draft }
 import { Inspector } from './editor/Inspector';
 import { Palette } from './editor/Palette';
 import { ProblemsPanel } from './editor/ProblemsPanel';
-import { ExportDialog } from './export/index';
-import { RunControls, RunPanel, useRunStore } from './run/index';
+// Not the run barrel: it would pull the run panel and its chart library into the first chunk.
+import { RunControls } from './run/RunControls';
+import { useRunStore } from './run/store';
 import { Tabs } from './run/Tabs';
 import { emptySpec, isDirty, specFromDocument, useEditorStore } from './store/index';
 import { useTheme } from './theme';
-import { TopicsView } from './topics/index';
 
 const JsonView = lazy(() => import('./editor/JsonView'));
 const DiffDialog = lazy(() => import('./editor/DiffDialog'));
 const ExamplesDialog = lazy(() => import('./editor/ExamplesDialog'));
 const HelpDialog = lazy(() => import('./editor/HelpDialog'));
 const PathDialog = lazy(() => import('./editor/PathDialog'));
+// The run panel (with its chart library), the topic tools and the export dialog load when first
+// shown, so the first chunk holds only the editor and the first paint does not wait for them.
+const RunPanel = lazy(() => import('./run/RunPanel').then((m) => ({ default: m.RunPanel })));
+const TopicsView = lazy(() => import('./topics/index').then((m) => ({ default: m.TopicsView })));
+const ExportDialog = lazy(() => import('./export/index').then((m) => ({ default: m.ExportDialog })));
 
 /** How long edits pause before unsaved work is kept as a draft. */
 export const DRAFT_DELAY_MS = 1000;
@@ -77,6 +82,9 @@ function Shell({ client, host }: { client: ApiClient; host: AppHost }) {
   const connection = useRunStore((s) => s.connection);
   const draftPending = useRef(true);
   const mac = isMac(host.platform);
+  // Mounted from its first opening on, as before lazy loading (it keeps its state while closed).
+  const [exportShown, setExportShown] = useState(false);
+  if (dialog === 'export' && !exportShown) setExportShown(true);
 
   const deps = useMemo<CommandDeps>(
     () => ({
@@ -263,7 +271,9 @@ function Shell({ client, host }: { client: ApiClient; host: AppHost }) {
         </div>
       ) : (
         <div className="kf-main kf-main--topics">
-          <TopicsView client={client} connection={connection} {...(topic ? { initialTopic: topic } : {})} />
+          <Suspense fallback={<p className="kf-empty">Loading the topic tools…</p>}>
+            <TopicsView client={client} connection={connection} {...(topic ? { initialTopic: topic } : {})} />
+          </Suspense>
         </div>
       )}
       <StatusLine />
@@ -291,12 +301,16 @@ function Shell({ client, host }: { client: ApiClient; host: AppHost }) {
           <PathDialog mode={pathRequest.mode} suggested={pathRequest.suggested} onDone={answerPath} />
         )}
       </Suspense>
-      <ExportDialog
-        open={dialog === 'export'}
-        onClose={() => setDialog(null)}
-        getSpec={() => useEditorStore.getState().spec}
-        client={client}
-      />
+      {exportShown && (
+        <Suspense fallback={null}>
+          <ExportDialog
+            open={dialog === 'export'}
+            onClose={() => setDialog(null)}
+            getSpec={() => useEditorStore.getState().spec}
+            client={client}
+          />
+        </Suspense>
+      )}
     </div>
   );
 }
@@ -406,7 +420,13 @@ function BottomPanel({ onOpenTopic }: { onOpenTopic: (topic: string) => void }) 
           { id: 'run', label: 'Run' },
         ]}
       >
-        {tab === 'problems' ? <ProblemsPanel /> : <RunPanel onOpenTopic={onOpenTopic} />}
+        {tab === 'problems' ? (
+          <ProblemsPanel />
+        ) : (
+          <Suspense fallback={<p className="kf-empty">Loading the run view…</p>}>
+            <RunPanel onOpenTopic={onOpenTopic} />
+          </Suspense>
+        )}
       </Tabs>
     </div>
   );

@@ -5,7 +5,8 @@
 import type { MenuEvent } from '../../api/bridge';
 import { copyToClipboard, pasteFromClipboard } from './editor/clipboard';
 import { errorText, newDocument, openDocument, saveDocument, type FileDeps } from './editor/files';
-import { runBlocker, useRunStore } from './run/index';
+import { runBlocker } from './run/RunControls';
+import { useRunStore } from './run/store';
 import { useEditorStore } from './store/index';
 import { useTheme } from './theme';
 

@@ -1,7 +1,7 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { getNodeKind } from '../../../nodes/index';
 import type { PipelineSpec, Problem, SpecNode } from '../../../spec/types';
-import { useRunStore } from '../run/index';
+import { useRunStore } from '../run/store';
 import { nodeIndex, parseEnd, useEditorStore } from '../store/index';
 import { useClient } from './client-context';
 import { configSchema, orderedProperties } from './form/schema';

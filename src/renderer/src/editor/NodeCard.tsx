@@ -1,7 +1,7 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import { getNodeKind } from '../../../nodes/index';
-import { NodeRunStats } from '../run/index';
+import { NodeRunStats } from '../run/NodeRunStats';
 import { useEditorStore } from '../store/index';
 import type { CardNode, PortView } from './canvas-model';
 import { iconGlyph } from './icons';

@@ -1,6 +1,6 @@
 import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from '@xyflow/react';
 import { memo } from 'react';
-import { EdgeRunLabel } from '../run/index';
+import { EdgeRunLabel } from '../run/EdgeRunLabel';
 import type { SpecFlowEdge } from './canvas-model';
 
 /** A spec edge: a bezier curve with the run view's rate label at its middle. */

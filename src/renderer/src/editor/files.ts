@@ -29,7 +29,9 @@ function loadDocument(doc: SpecDocument, path: string | null): void {
     throw new Error(
       `${doc.path ?? 'the file'} is not a pipeline spec: ${doc.problems[0]?.message ?? 'unreadable'}`,
     );
-  useEditorStore.getState().load(spec, path, doc.text);
+  // The backend validated the file as it opened it (same nodes in the same order, so the
+  // problems' paths hold): no need to hold the first paint for the editor to validate it again.
+  useEditorStore.getState().load(spec, path, doc.text, { problems: doc.problems });
 }
 
 function mayDiscard(deps: FileDeps): boolean {

@@ -57,8 +57,17 @@ export interface EditorData {
 }
 
 export interface EditorActions {
-  /** Replaces the document (open, new, example, restore): history starts over. */
-  load(spec: PipelineSpec, path: string | null, savedText: string | null): void;
+  /**
+   * Replaces the document (open, new, example, restore): history starts over. With `problems`
+   * (what the backend found when it opened the file) they show at once and the editor's own
+   * validation, for the node shapes, waits until the browser is idle; without, it runs now.
+   */
+  load(
+    spec: PipelineSpec,
+    path: string | null,
+    savedText: string | null,
+    opts?: { problems?: Problem[] },
+  ): void;
   /** Applies an edit as one history entry; an edit that changes nothing records nothing. */
   edit(fn: (spec: PipelineSpec) => PipelineSpec, select?: Partial<Selection>): void;
   addNode(kind: string, at: ops.Position): string | null;
@@ -135,6 +144,20 @@ export const useEditorStore = create<EditorState>()((set, get) => {
     }, VALIDATE_DEBOUNCE_MS);
   };
 
+  /** Validation after the first paint of a big document: the cards show before it runs. */
+  const validateWhenIdle = () => {
+    if (validateTimer) clearTimeout(validateTimer);
+    validateTimer = setTimeout(() => {
+      validateTimer = null;
+      const run = () => {
+        // An edit in between scheduled its own validation; this one is then stale.
+        if (validateTimer === null) get().validateNow();
+      };
+      if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 1000 });
+      else run();
+    }, VALIDATE_DEBOUNCE_MS);
+  };
+
   /** Keeps only selected things that still exist. */
   const pruneSelection = (spec: PipelineSpec, selection: Selection): Selection => {
     const ids = new Set(spec.nodes.map((n) => n.id));
@@ -185,16 +208,18 @@ export const useEditorStore = create<EditorState>()((set, get) => {
   return {
     ...initialEditorData(),
 
-    load(spec, path, savedText) {
+    load(spec, path, savedText, opts) {
       set({
         ...initialEditorData(),
         spec,
         path,
         savedText,
+        ...(opts?.problems ? { problems: opts.problems } : {}),
         sizes: get().sizes,
         loadSeq: get().loadSeq + 1,
       });
-      get().validateNow();
+      if (opts?.problems) validateWhenIdle();
+      else get().validateNow();
     },
 
     edit(fn, select) {

@@ -101,7 +101,8 @@ describe('App shell', () => {
     const { client } = await renderApp();
     act(() => store().addNode('filter', { x: 0, y: 0 }));
     await userEvent.click(screen.getByRole('button', { name: 'Save As' }));
-    const path = await screen.findByRole('textbox', { name: 'File path' });
+    // The path dialog loads lazily: under load its chunk may take longer than the default second.
+    const path = await screen.findByRole('textbox', { name: 'File path' }, { timeout: 5000 });
     await userEvent.clear(path);
     await userEvent.type(path, '/work/p.json{Enter}');
     await waitFor(() => expect(client.files.get('/work/p.json')).toBe(serializeSpec(store().spec)));

@@ -201,6 +201,31 @@ describe('validation', () => {
     expect(problems[0]).toMatchObject({ severity: 'error', nodeId: 'big', path: 'nodes[1].config.where' });
   });
 
+  it('shows the problems the backend found on open at once and validates itself later', () => {
+    vi.useFakeTimers();
+    const broken = {
+      ...spec(),
+      nodes: spec().nodes.map((n) => (n.id === 'big' ? { ...n, config: { where: 'amount >' } } : n)),
+    };
+    const fromBackend = [
+      {
+        severity: 'error' as const,
+        nodeId: 'big',
+        path: 'nodes[1].config.where',
+        message: 'from the backend',
+      },
+    ];
+    store().load(broken, '/tmp/clicks.json', serializeSpec(broken), { problems: fromBackend });
+    expect(store().problems).toEqual(fromBackend);
+    expect(store().shapes.size).toBe(0);
+    vi.advanceTimersByTime(VALIDATE_DEBOUNCE_MS + 1);
+    // The editor's own validation replaces them: same node and field, its own message.
+    expect(store().problems).toHaveLength(1);
+    expect(store().problems[0]).toMatchObject({ nodeId: 'big', path: 'nodes[1].config.where' });
+    expect(store().problems[0]?.message).not.toBe('from the backend');
+    expect(store().shapes.get('clicks')).toBeDefined();
+  });
+
   it('keeps the output shape of each node', () => {
     store().load(
       {

@@ -6,112 +6,23 @@
 // every window total exact; every filtered record once (exactly-once) or at least once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsumedRecord } from '../../../../src/kafka/client';
-import { partitionFor } from '../../../../src/engine/runtime/codec';
-import { readToEnd } from '../../../../src/engine/runtime/restore';
-import type { PipelineRun } from '../../../../src/engine/runtime/runtime';
-import type { PipelineSpec } from '../../../../src/spec/types';
-import { validateSpec } from '../../../../src/spec/validate';
 import { connect } from '../../../../src/kafka/client';
 import { embeddedProfile } from '../../../../src/kafka/profile';
-import { startEnv, startRun, T0, waitFor, type Env } from './helpers';
-
-const PARTITIONS = 4;
-const N = 6000;
-const STEP_MS = 50; // event time between consecutive records: 20 per 1 s window
-const WINDOW_MS = 1000;
-const CATEGORIES = ['books', 'games', 'music', 'films'];
-
-interface Event {
-  id: string;
-  category: string;
-  value: number;
-  ts: number;
-}
-
-/** Record i: category i mod 4, value 1 + (i·7 mod 100), event time T0 + i·50 ms, partition i mod 4. */
-function event(i: number): Event {
-  return {
-    id: `e${i}`,
-    category: CATEGORIES[i % CATEGORIES.length] as string,
-    value: 1 + ((i * 7) % 100),
-    ts: T0 + i * STEP_MS,
-  };
-}
-
-/** Brute force: (window start, category) → total and count, over records [0, N). */
-function referenceWindows(): Map<string, { total: number; events: number }> {
-  const ref = new Map<string, { total: number; events: number }>();
-  for (let i = 0; i < N; i++) {
-    const e = event(i);
-    const k = `${e.ts - (e.ts % WINDOW_MS)}/${e.category}`;
-    const w = ref.get(k) ?? { total: 0, events: 0 };
-    w.total += e.value;
-    w.events++;
-    ref.set(k, w);
-  }
-  return ref;
-}
-
-/**
- * Window results close only when these arrive (maxOutOfOrder is larger than the whole input, so
- * no record is late whichever instance runs ahead): one far-future record per repartition
- * partition, its category chosen to land there.
- */
-function sentinels(): Event[] {
-  const out: Event[] = [];
-  const covered = new Set<number>();
-  for (let j = 0; covered.size < PARTITIONS; j++) {
-    const category = `zz-end-${j}`;
-    const p = partitionFor(category, PARTITIONS);
-    if (covered.has(p)) continue;
-    covered.add(p);
-    out.push({ id: `s${j}`, category, value: 0, ts: T0 + N * STEP_MS + 3_600_000 });
-  }
-  return out;
-}
-
-function spec(name: string): PipelineSpec {
-  const r = validateSpec({
-    kflow: 1,
-    name,
-    nodes: [
-      {
-        id: 'raw',
-        kind: 'source.topic',
-        config: {
-          topic: `${name}-in`,
-          eventTime: 'ts',
-          partitions: PARTITIONS,
-          maxOutOfOrder: '1h',
-          fields: { id: 'string', category: 'string', value: 'number', ts: 'timestamp' },
-        },
-      },
-      {
-        id: 'per-second',
-        kind: 'window.tumbling',
-        config: {
-          size: '1s',
-          groupBy: 'category',
-          aggregates: { total: 'sum(value)', events: 'count(*)' },
-          emit: 'final',
-        },
-      },
-      { id: 'windows-out', kind: 'sink.topic', config: { topic: `${name}-windows` } },
-      { id: 'big', kind: 'filter', config: { where: 'value > 50' } },
-      { id: 'doubled', kind: 'map', config: { set: { doubled: 'value * 2' } } },
-      { id: 'big-out', kind: 'sink.topic', config: { topic: `${name}-big` } },
-    ],
-    edges: [
-      { from: 'raw', to: 'per-second' },
-      { from: 'per-second', to: 'windows-out' },
-      { from: 'raw', to: 'big' },
-      { from: 'big', to: 'doubled' },
-      { from: 'doubled', to: 'big-out' },
-    ],
-  } as unknown as PipelineSpec);
-  if (!r.ok || !r.spec) throw new Error(JSON.stringify(r.problems));
-  return r.spec;
-}
+import { readToEnd } from '../../../../src/engine/runtime/restore';
+import type { PipelineRun } from '../../../../src/engine/runtime/runtime';
+import { startEnv, startRun, waitFor, type Env } from './helpers';
+import {
+  N,
+  PARTITIONS,
+  event,
+  judgeFiltered,
+  judgeWindows,
+  referenceWindows,
+  sentinels,
+  spec,
+  type Event,
+  type WindowOut,
+} from './two-instances';
 
 let env: Env;
 beforeAll(async () => {
@@ -202,9 +113,11 @@ describe.each(['at-least-once', 'exactly-once'] as const)('two instances, %s', (
       await waitFor(
         async () => {
           const out = await readAll(`${name}-windows`, isolation).catch(() => []);
-          return (
-            new Set(out.map((r) => parse<{ window_start: number; category: string }>(r))).size >= ref.size
-          );
+          const keys = out.map((r) => {
+            const w = parse<WindowOut>(r);
+            return `${w.window_start}/${w.category}`;
+          });
+          return new Set(keys).size >= ref.size;
         },
         90_000,
         'every window',
@@ -218,35 +131,18 @@ describe.each(['at-least-once', 'exactly-once'] as const)('two instances, %s', (
       expect(aIn).toBeGreaterThan(0);
       expect(bIn).toBeGreaterThan(0);
 
-      type Window = { category: string; window_start: number; total: number; events: number };
-      const windows = (await readAll(`${name}-windows`, isolation))
-        .map((r) => parse<Window>(r))
-        .filter((w) => !w.category.startsWith('zz-end'));
-      const seen = new Map<string, Window[]>();
-      for (const w of windows) {
-        const k = `${w.window_start}/${w.category}`;
-        seen.set(k, [...(seen.get(k) ?? []), w]);
-      }
-      const missing = [...ref.keys()].filter((k) => !seen.has(k));
-      const wrong = [...seen].filter(([k, l]) => {
-        const e = ref.get(k);
-        return !e || l.some((w) => w.total !== e.total || w.events !== e.events);
-      });
-      const duplicated = [...seen.values()].filter((l) => l.length > 1);
+      const windows = (await readAll(`${name}-windows`, isolation)).map((r) => parse<WindowOut>(r));
+      const w = judgeWindows(windows);
       // A graceful hand-over commits what was processed first: totals are exact with either
       // guarantee; with at-least-once a window may come out twice, never with another total.
-      expect({ missing: missing.length, wrong: wrong.length }).toEqual({ missing: 0, wrong: 0 });
-      if (guarantee === 'exactly-once') expect(duplicated.length).toBe(0);
+      expect({ missing: w.missing, wrong: w.wrong }).toEqual({ missing: 0, wrong: 0 });
+      if (guarantee === 'exactly-once') expect(w.duplicated).toBe(0);
 
-      const big = (await readAll(`${name}-big`, isolation)).map((r) =>
-        parse<{ id: string; doubled: number }>(r),
+      const big = judgeFiltered(
+        (await readAll(`${name}-big`, isolation)).map((r) => parse<{ id: string; doubled: number }>(r)),
       );
-      const expected = events.filter((e) => e.value > 50);
-      const counts = new Map<string, number>();
-      for (const r of big) counts.set(r.id, (counts.get(r.id) ?? 0) + 1);
-      expect(expected.filter((e) => !counts.has(e.id))).toEqual([]);
-      for (const r of big) expect(r.doubled).toBe(2 * (1 + ((Number(r.id.slice(1)) * 7) % 100)));
-      if (guarantee === 'exactly-once') expect(big.length).toBe(expected.length);
+      expect({ missing: big.missing, wrongValues: big.wrongValues }).toEqual({ missing: [], wrongValues: 0 });
+      if (guarantee === 'exactly-once') expect(big.received).toBe(big.expected);
     } finally {
       await a?.stop();
       await b?.stop();

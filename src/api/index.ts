@@ -184,6 +184,52 @@ export interface TopicView {
   name: string;
   partitions: TopicPartitionView[];
   config: Record<string, string>;
+  /** Every config as the broker reports it, defaults marked (config above holds the values). */
+  configs?: TopicConfigView[];
+}
+
+/** A topic config as DescribeConfigs reports it. */
+export interface TopicConfigView {
+  name: string;
+  /** Null for a sensitive config. */
+  value: string | null;
+  isDefault: boolean;
+  /** Kafka's source name: `DYNAMIC_TOPIC_CONFIG` (set on the topic), `DEFAULT_CONFIG`, `STATIC_BROKER_CONFIG`, … */
+  source: string;
+  readOnly: boolean;
+  sensitive: boolean;
+  synonyms: { name: string; value: string | null; source: string }[];
+}
+
+export interface CreateTopicRequest {
+  connection?: string;
+  name: string;
+  partitions: number;
+  /** The broker's default when left out. */
+  replicationFactor?: number;
+  configs?: Record<string, string>;
+}
+
+/**
+ * Records from a template (see src/inspector/template.ts: {{seq}}, {{uuid}}, {{choice:a|b}},
+ * {{int:1-9}}, {{now}}, {{iso}}), `count` of them at `rate` records/s (0: as fast as possible).
+ */
+export interface ProduceTemplateRequest {
+  connection?: string;
+  topic: string;
+  key?: string | null;
+  value: string;
+  headers?: Record<string, string>;
+  count: number;
+  rate?: number;
+}
+
+/** Progress of a long topic operation (`topic.job` events until one `topic.jobDone`). */
+export interface TopicJobView {
+  jobId: string;
+  kind: 'produce';
+  done: number;
+  total: number | null;
 }
 
 export type ReadFrom =
@@ -222,6 +268,13 @@ export interface GroupView {
   /** Total lag over its partitions. */
   lag: number;
   partitions: { topic: string; partition: number; committed: string; high: string; lag: number }[];
+  /** The members and the partitions each was assigned. */
+  assignments?: {
+    memberId: string;
+    clientId: string;
+    host: string;
+    partitions: { topic: string; partitions: number[] }[];
+  }[];
 }
 
 export interface TopicsApi {
@@ -245,6 +298,28 @@ export interface TopicsApi {
   /** Follows a topic: records arrive as `topic.records` events until `tailStop`. */
   tailStart(req: Omit<ReadRequest, 'limit'>): Promise<{ tailId: string }>;
   tailStop(tailId: string): Promise<void>;
+  /** Creates a topic; the name is checked as Kafka does (invalid, with the reason). */
+  create(req: CreateTopicRequest): Promise<TopicView>;
+  delete(topic: string, connection?: string): Promise<void>;
+  /** Raises the partition count to `count` (more than now; Kafka cannot lower it). */
+  addPartitions(req: { connection?: string; topic: string; count: number }): Promise<TopicView>;
+  configs(topic: string, connection?: string): Promise<TopicConfigView[]>;
+  /**
+   * Sets and removes overrides, others untouched. A refused change rejects with `invalid` and
+   * one problem per config (`path` is the config name).
+   */
+  alterConfigs(req: {
+    connection?: string;
+    topic: string;
+    set?: Record<string, string>;
+    remove?: string[];
+  }): Promise<TopicConfigView[]>;
+  /** Deletes a consumer group; `conflict` unless it is empty. */
+  deleteGroup(groupId: string, connection?: string): Promise<void>;
+  /** Starts producing from a template; progress as `topic.job`, the end as `topic.jobDone`. */
+  produceTemplate(req: ProduceTemplateRequest): Promise<{ jobId: string }>;
+  /** Stops a job; it ends with `topic.jobDone` (`stopped: true`). */
+  jobStop(jobId: string): Promise<void>;
 }
 
 export interface ResetOffsetsRequest {
@@ -395,6 +470,8 @@ export type ServerEvent =
   | { type: 'run.log'; line: RunLogLine }
   | { type: 'topic.records'; tailId: string; records: TopicRecordView[] }
   | { type: 'topic.tailEnded'; tailId: string; error?: string }
+  | { type: 'topic.job'; job: TopicJobView }
+  | { type: 'topic.jobDone'; job: TopicJobView; stopped: boolean; error?: string }
   | { type: 'deploy.progress'; progress: DeployProgressView }
   | { type: 'deploy.done'; result: DeployResultView };
 
@@ -423,6 +500,14 @@ export const API_METHODS = [
   'topics.resetOffsets',
   'topics.tailStart',
   'topics.tailStop',
+  'topics.create',
+  'topics.delete',
+  'topics.addPartitions',
+  'topics.configs',
+  'topics.alterConfigs',
+  'topics.deleteGroup',
+  'topics.produceTemplate',
+  'topics.jobStop',
   'export.targets',
   'export.render',
   'export.deploy',

@@ -8,3 +8,4 @@ export * from './read';
 export * from './transfer';
 export * from './topics';
 export * from './groups';
+export * from './template';

@@ -19,6 +19,7 @@ const spec = z.custom<PipelineSpec>((v) => typeof v === 'object' && v !== null &
   message: 'a pipeline spec (a JSON object)',
 });
 const headers = z.record(z.string().max(1024), z.string().max(MAX_STRING));
+const configMap = z.record(z.string().min(1).max(256), z.string().max(MAX_STRING));
 const partitions = z.array(z.number().int().min(0).max(1_000_000)).max(10_000).optional();
 
 const readFrom = z.discriminatedUnion('kind', [
@@ -107,6 +108,41 @@ export const PARAMS = {
   ]),
   'topics.tailStart': z.tuple([tailRequest]),
   'topics.tailStop': z.tuple([name]),
+  'topics.create': z.tuple([
+    z.strictObject({
+      connection,
+      name: topic,
+      partitions: z.number().int().min(1).max(100_000),
+      replicationFactor: z.number().int().min(1).max(1000).optional(),
+      configs: configMap.optional(),
+    }),
+  ]),
+  'topics.delete': z.tuple([topic, connection]),
+  'topics.addPartitions': z.tuple([
+    z.strictObject({ connection, topic, count: z.number().int().min(1).max(100_000) }),
+  ]),
+  'topics.configs': z.tuple([topic, connection]),
+  'topics.alterConfigs': z.tuple([
+    z.strictObject({
+      connection,
+      topic,
+      set: configMap.optional(),
+      remove: z.array(z.string().min(1).max(256)).max(1000).optional(),
+    }),
+  ]),
+  'topics.deleteGroup': z.tuple([z.string().min(1).max(1024), connection]),
+  'topics.produceTemplate': z.tuple([
+    z.strictObject({
+      connection,
+      topic,
+      key: z.string().max(MAX_STRING).nullable().optional(),
+      value: z.string().max(1024 * 1024),
+      headers: headers.optional(),
+      count: z.number().int().min(1).max(10_000_000),
+      rate: z.number().min(0).max(1_000_000).optional(),
+    }),
+  ]),
+  'topics.jobStop': z.tuple([name]),
   'export.targets': z.tuple([]),
   'export.render': z.tuple([
     z.strictObject({ spec, profile: z.unknown(), target: z.enum(['plan', 'cloudformation', 'terraform']) }),

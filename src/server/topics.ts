@@ -5,9 +5,12 @@
  * events. 64-bit offsets cross the wire as decimal strings.
  */
 import { isUtf8 } from 'node:buffer';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   ApiError,
+  type TopicConfigView,
+  type TopicJobView,
+  type TopicView,
   type GroupView,
   type ReadFrom,
   type ReadRequest,
@@ -15,6 +18,17 @@ import {
   type TopicsApi,
 } from '../api/index';
 import {
+  addPartitions,
+  alterTopicConfigs,
+  compileTemplate,
+  ConfigChangeError,
+  createTopic,
+  deleteGroup,
+  deleteTopics,
+  describeGroup,
+  invalidTopicName,
+  TemplateError,
+  topicConfigs,
   groupLag,
   listGroups,
   listTopics,
@@ -26,7 +40,8 @@ import {
   type ResetTarget,
   type StartAt,
 } from '../inspector/index';
-import type { ConsumedRecord, KafkaClient } from '../kafka/client';
+import type { ConsumedRecord, KafkaClient, ProduceRecord, TopicConfigEntry } from '../kafka/client';
+import { ConnectionError } from '../kafka/errors';
 import type { Log } from './errors';
 import type { EventBus } from './events';
 
@@ -35,6 +50,11 @@ const DEFAULT_READ = 100;
 const MAX_TAILS = 8;
 /** Records per `topic.records` event: a tail from the earliest offset arrives in pieces. */
 const TAIL_CHUNK = 500;
+
+const MAX_JOBS = 8;
+/** Records per produce call of a template job, and at most this many progress events a second. */
+const JOB_BATCH = 500;
+const JOB_PROGRESS_MS = 200;
 
 interface Tail {
   abort: AbortController;
@@ -96,6 +116,65 @@ export function createTopics(opts: {
   log: Log;
 }): Topics {
   const tails = new Map<string, Tail>();
+  const jobs = new Map<string, AbortController>();
+
+  async function describe(topic: string, connection: string | undefined): Promise<TopicView> {
+    const client = await opts.client(connection);
+    const d = await describeTopic(client, topic).catch(notFound(topic));
+    const configs = (await topicConfigs(client, topic).catch(adminError('topics.describe'))).map(configView);
+    const config: Record<string, string> = {};
+    for (const c of configs) if (c.value !== null) config[c.name] = c.value;
+    return {
+      name: d.name,
+      partitions: d.partitions.map((p) => ({
+        partition: p.partition,
+        leader: p.leader,
+        replicas: p.replicas,
+        isr: p.isr,
+        low: p.low.toString(),
+        high: p.high.toString(),
+      })),
+      config,
+      configs,
+    };
+  }
+
+  function startJob(
+    kind: TopicJobView['kind'],
+    total: number | null,
+    work: (job: { signal: AbortSignal; progress(done: number): void }) => Promise<number>,
+  ): string {
+    if (jobs.size >= MAX_JOBS)
+      throw new ApiError('conflict', `at most ${MAX_JOBS} topic jobs run at once: stop one first`);
+    const jobId = `job-${randomBytes(6).toString('hex')}`;
+    const abort = new AbortController();
+    jobs.set(jobId, abort);
+    let last = 0;
+    const view = (done: number): TopicJobView => ({ jobId, kind, done, total });
+    const progress = (done: number) => {
+      const now = Date.now();
+      if (now - last < JOB_PROGRESS_MS) return;
+      last = now;
+      opts.events.emit({ type: 'topic.job', job: view(done) });
+    };
+    work({ signal: abort.signal, progress }).then(
+      (done) => {
+        jobs.delete(jobId);
+        opts.events.emit({ type: 'topic.jobDone', job: view(done), stopped: abort.signal.aborted });
+      },
+      (err: unknown) => {
+        jobs.delete(jobId);
+        opts.log.warn('topic job failed', { jobId, error: String((err as Error)?.message ?? err) });
+        opts.events.emit({
+          type: 'topic.jobDone',
+          job: view(0),
+          stopped: abort.signal.aborted,
+          error: err instanceof Error ? err.message : 'the job stopped on an internal error',
+        });
+      },
+    );
+    return jobId;
+  }
 
   const api: TopicsApi = {
     async list(connection) {
@@ -103,25 +182,8 @@ export function createTopics(opts: {
       return topics.map((t) => ({ name: t.name, partitions: t.partitions, records: t.records.toString() }));
     },
 
-    async describe(topic, connection) {
-      const d = await describeTopic(await opts.client(connection), topic).catch((err: unknown) => {
-        if (/does not exist/.test(String((err as Error)?.message)))
-          throw new ApiError('not-found', `topic "${topic}" does not exist`);
-        throw err;
-      });
-      return {
-        name: d.name,
-        partitions: d.partitions.map((p) => ({
-          partition: p.partition,
-          leader: p.leader,
-          replicas: p.replicas,
-          isr: p.isr,
-          low: p.low.toString(),
-          high: p.high.toString(),
-        })),
-        // The client seam does not describe topic configs yet.
-        config: {},
-      };
+    describe(topic, connection) {
+      return describe(topic, connection);
     },
 
     async read(req: ReadRequest) {
@@ -156,6 +218,7 @@ export function createTopics(opts: {
       const out: GroupView[] = [];
       for (const g of await listGroups(client)) {
         const lag = await groupLag(client, g.groupId);
+        const d = await describeGroup(client, g.groupId).catch(() => null);
         out.push({
           groupId: g.groupId,
           state: g.state,
@@ -167,6 +230,12 @@ export function createTopics(opts: {
             committed: p.committed === null ? '' : p.committed.toString(),
             high: p.high.toString(),
             lag: Number(p.lag),
+          })),
+          assignments: (d?.members ?? []).map((m) => ({
+            memberId: m.memberId,
+            clientId: m.clientId,
+            host: m.host,
+            partitions: m.assignment.map((a) => ({ topic: a.topic, partitions: [...a.partitions] })),
           })),
         });
       }
@@ -243,6 +312,128 @@ export function createTopics(opts: {
       if (!t) throw new ApiError('not-found', `no tail "${tailId}"`);
       t.abort.abort();
     },
+
+    async create(req) {
+      const bad = invalidTopicName(req.name);
+      if (bad) throw new ApiError('invalid', `topics.create: ${bad}`);
+      const client = await opts.client(req.connection);
+      if ((await (await client.admin()).listTopics()).includes(req.name))
+        throw new ApiError('conflict', `topics.create: topic "${req.name}" already exists`);
+      await createTopic(client, {
+        name: req.name,
+        partitions: req.partitions,
+        ...(req.replicationFactor !== undefined ? { replicationFactor: req.replicationFactor } : {}),
+        ...(req.configs ? { config: req.configs } : {}),
+      }).catch(adminError('topics.create'));
+      return describe(req.name, req.connection);
+    },
+
+    async delete(topic, connection) {
+      await deleteTopics(await opts.client(connection), [topic]).catch((err: unknown) => {
+        if (/no such topic/.test(String((err as Error)?.message)))
+          throw new ApiError('not-found', `topics.delete: topic "${topic}" does not exist`);
+        return adminError('topics.delete')(err);
+      });
+    },
+
+    async addPartitions(req) {
+      await addPartitions(await opts.client(req.connection), req.topic, req.count).catch((err: unknown) => {
+        if (/does not exist/.test(String((err as Error)?.message)))
+          throw new ApiError('not-found', `topics.addPartitions: topic "${req.topic}" does not exist`);
+        return adminError('topics.addPartitions')(err);
+      });
+      return describe(req.topic, req.connection);
+    },
+
+    async configs(topic, connection) {
+      const client = await opts.client(connection);
+      await describeTopic(client, topic).catch(notFound(topic));
+      return (await topicConfigs(client, topic).catch(adminError('topics.configs'))).map(configView);
+    },
+
+    async alterConfigs(req) {
+      const client = await opts.client(req.connection);
+      await describeTopic(client, req.topic).catch(notFound(req.topic));
+      const change = { ...(req.set ? { set: req.set } : {}), ...(req.remove ? { remove: req.remove } : {}) };
+      try {
+        return (await alterTopicConfigs(client, req.topic, change)).map(configView);
+      } catch (err) {
+        if (err instanceof ConfigChangeError)
+          throw new ApiError(
+            'invalid',
+            `topics.alterConfigs: ${err.message}`,
+            err.fields.map((f) => ({ severity: 'error', nodeId: null, path: f.name, message: f.message })),
+          );
+        return adminError('topics.alterConfigs')(err);
+      }
+    },
+
+    async deleteGroup(groupId, connection) {
+      const client = await opts.client(connection);
+      if (!(await listGroups(client)).some((g) => g.groupId === groupId))
+        throw new ApiError('not-found', `topics.deleteGroup: no consumer group "${groupId}"`);
+      await deleteGroup(client, groupId);
+    },
+
+    async produceTemplate(req) {
+      let key: ReturnType<typeof compileTemplate> | null = null;
+      let value: ReturnType<typeof compileTemplate>;
+      const headers: [string, ReturnType<typeof compileTemplate>][] = [];
+      try {
+        value = compileTemplate(req.value, 'value');
+        if (req.key != null) key = compileTemplate(req.key, 'key');
+        for (const [k, v] of Object.entries(req.headers ?? {}))
+          headers.push([k, compileTemplate(v, `header ${k}`)]);
+      } catch (err) {
+        if (err instanceof TemplateError)
+          throw new ApiError('invalid', `topics.produceTemplate: ${err.message}`);
+        throw err;
+      }
+      const client = await opts.client(req.connection);
+      if (!(await (await client.admin()).listTopics()).includes(req.topic))
+        throw new ApiError('not-found', `topics.produceTemplate: topic "${req.topic}" does not exist`);
+      const producer = await client.producer();
+      const rate = req.rate ?? 0;
+      return {
+        jobId: startJob('produce', req.count, async ({ signal, progress }) => {
+          const started = Date.now();
+          let done = 0;
+          try {
+            while (done < req.count && !signal.aborted) {
+              // At a rate, a batch is what one tenth of a second allows, so Stop answers quickly.
+              const size = Math.min(
+                req.count - done,
+                rate > 0 ? Math.max(1, Math.ceil(rate / 10)) : JOB_BATCH,
+              );
+              const batch: ProduceRecord[] = [];
+              for (let i = 0; i < size; i++) {
+                const ctx = { seq: done + i + 1, now: Date.now(), random: Math.random, uuid: randomUUID };
+                const r: ProduceRecord = { topic: req.topic, key: key ? key(ctx) : null, value: value(ctx) };
+                if (headers.length > 0) r.headers = Object.fromEntries(headers.map(([k, h]) => [k, h(ctx)]));
+                batch.push(r);
+              }
+              await producer.send(batch);
+              done += size;
+              progress(done);
+              if (rate > 0) {
+                const due = started + (done / rate) * 1000;
+                const wait = due - Date.now();
+                if (wait > 0) await sleep(wait, signal);
+              }
+            }
+          } finally {
+            await producer.close().catch(() => undefined);
+          }
+          return done;
+        }),
+      };
+    },
+
+    async jobStop(jobId) {
+      const j = jobs.get(jobId);
+      if (!j) throw new ApiError('not-found', `no job "${jobId}"`);
+      j.abort();
+    },
   };
 
   return {
@@ -250,6 +441,8 @@ export function createTopics(opts: {
     async close() {
       for (const t of tails.values()) t.abort.abort();
       tails.clear();
+      for (const j of jobs.values()) j.abort();
+      jobs.clear();
     },
   };
 }
@@ -260,4 +453,38 @@ function notFound(topic: string) {
       throw new ApiError('not-found', `topic "${topic}" does not exist`);
     throw err;
   };
+}
+
+function configView(c: TopicConfigEntry): TopicConfigView {
+  return { ...c, synonyms: c.synonyms.map((y) => ({ ...y })) };
+}
+
+/** A broker's refusal (kafkajs protocol errors) says what is wrong with the request: show it. */
+function adminError(what: string) {
+  return (err: unknown): never => {
+    if (err instanceof ApiError || err instanceof ConnectionError) throw err;
+    const e = err as (Error & { type?: string }) | null;
+    if (e instanceof Error && (e.name.startsWith('KafkaJS') || e.type !== undefined)) {
+      const code = /ALREADY_EXISTS|already exists/.test(`${e.type} ${e.message}`) ? 'conflict' : 'invalid';
+      throw new ApiError(
+        code,
+        `${what}: ${e.message}${e.type && !e.message.includes(e.type) ? ` (${e.type})` : ''}`,
+      );
+    }
+    if (e instanceof Error && !(e instanceof TypeError) && !(e instanceof RangeError))
+      throw new ApiError('invalid', `${what}: ${e.message}`);
+    throw err;
+  };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((res) => {
+    const t = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      res();
+    }
+  });
 }

@@ -106,6 +106,14 @@ export function fakeApiClient(overrides: ApiOverrides = {}): FakeApiClient {
       resetOffsets: async () => [],
       tailStart: async () => ({ tailId: 'tail-1' }),
       tailStop: async () => {},
+      create: async (req) => ({ name: req.name, partitions: [], config: {}, configs: [] }),
+      delete: async () => {},
+      addPartitions: async (req) => ({ name: req.topic, partitions: [], config: {} }),
+      configs: async () => [],
+      alterConfigs: async () => [],
+      deleteGroup: async () => {},
+      produceTemplate: async () => ({ jobId: 'job-1' }),
+      jobStop: async () => {},
     },
     export: {
       targets: async () => [

@@ -46,6 +46,8 @@ function Ports({ nodeId, ports, side }: { nodeId: string; ports: PortView[]; sid
           position={side === 'input' ? Position.Left : Position.Right}
           style={{ top: handleTop(i, ports.length) }}
           className={`kf-handle${p.unknown ? ' kf-handle--unknown' : ''}`}
+          // A port is a drag target, not a control: named as a picture so its label is allowed (axe).
+          role="img"
           aria-label={`${nodeId} ${side} ${p.name}`}
           title={`${side} ${p.label}`}
         >

@@ -5,6 +5,7 @@ import {
   MiniMap,
   ReactFlow,
   useReactFlow,
+  useStore,
   type Connection,
   type Edge,
   type EdgeChange,
@@ -32,6 +33,13 @@ const FIT = { padding: 0.2, maxZoom: 1.25 };
  */
 export const MINIMAP_DRAG_LIMIT = 100;
 
+/**
+ * Below this zoom the dot grid is not drawn: its dots scale with the zoom, so a big pipeline
+ * fitted to the view has one every few pixels, noise to the eye and most of the raster work of
+ * each drag frame (headless or GPU-less chromium rasterizes in software).
+ */
+export const BACKGROUND_MIN_ZOOM = 0.5;
+
 function ends(c: Connection | Edge): { from: EdgeEnd; to: EdgeEnd } {
   return {
     from: { node: c.source, port: c.sourceHandle ?? 'out' },
@@ -52,6 +60,7 @@ export function Canvas() {
   const colorMode = useTheme((s) => s.choice) ?? 'system';
   const dragging = useEditorStore((s) => s.dragBase !== null);
   const [miniMap, setMiniMap] = useState(true);
+  const showGrid = useStore((s) => s.transform[2] >= BACKGROUND_MIN_ZOOM);
   const flow = useReactFlow<CardNode, SpecFlowEdge>();
   const previous = useRef(new Map<string, CardNode>());
   const previousEdges = useRef(new WeakMap<SpecEdgeOfSpec, SpecFlowEdge>());
@@ -180,7 +189,7 @@ export function Canvas() {
         proOptions={{ hideAttribution: true }}
         aria-label="Pipeline canvas"
       >
-        <Background gap={16} />
+        {showGrid && <Background gap={16} />}
         {miniMap && !(dragging && spec.nodes.length > MINIMAP_DRAG_LIMIT) && (
           <MiniMap pannable zoomable ariaLabel="Mini map" />
         )}

@@ -7,8 +7,9 @@
  * connectors RUNNING, polling with backoff and giving up after a timeout.
  */
 import type { ConnectorModel, DeploymentModel } from '../model';
-import { buildPlan, connectorInput, type PlanStep } from '../targets/plan';
+import { buildPlan, clusterInput, connectorInput, type PlanStep } from '../targets/plan';
 import { AwsCallError, type AwsCaller, type AwsOutput } from './aws';
+import { clusterRefusal, clusterUpdates } from './cluster-update';
 import { compareState, type Difference, type ResourceKind } from './drift';
 import { formatDifference, formatStep, formatWait, type Progress } from './progress';
 import { at, knownRefs, readState, resolveRefs } from './state';
@@ -100,14 +101,22 @@ export async function applyDeployment(
   const blocking = diffs.filter(
     (d) => (d.kind === 'secret' || (d.kind === 'cluster' && m.cluster.kind === 'existing')) && !d.field,
   );
-  if (blocking.length > 0)
+  const refused = diffs.flatMap((d) => {
+    const why =
+      d.kind === 'cluster' && d.field ? clusterRefusal(m, d.field, d.desired, d.deployed) : undefined;
+    return why ? [why] : [];
+  });
+  if (blocking.length > 0 || refused.length > 0)
     throw new DeployError(
-      `nothing deployed:\n${blocking
-        .map((d) =>
+      `nothing deployed:\n${[
+        ...blocking.map((d) =>
           d.kind === 'secret'
-            ? `  secret ${d.name} does not exist in Secrets Manager (${m.region}); create it first (kflow never reads or writes its value)`
-            : `  the profile's existing cluster ${m.cluster.arn} was not found`,
-        )
+            ? `secret ${d.name} does not exist in Secrets Manager (${m.region}); create it first (kflow never reads or writes its value)`
+            : `the profile's existing cluster ${m.cluster.arn} was not found`,
+        ),
+        ...refused,
+      ]
+        .map((line) => `  ${line}`)
         .join('\n')}`,
     );
 
@@ -125,6 +134,8 @@ export async function applyDeployment(
   const total = plan.steps.length;
   const waitConnectors = new Set<string>();
   let clusterCreated = false;
+  /** The revision UpdateConfiguration made in this deploy, which the cluster must then run. */
+  let newConfigurationRevision: number | undefined;
   let taskDefinitionRegistered = false;
 
   const call = async (
@@ -249,6 +260,27 @@ export async function applyDeployment(
           provide(step, await call('kafka', step.command, sdkInput(step), label));
           clusterCreated = true;
           await waitCluster(refs.get('Cluster.arn') ?? '');
+        } else if (updates.length > 0 || newConfigurationRevision !== undefined) {
+          await updateCluster(
+            step,
+            updates.map((d) => d.field),
+          );
+        } else result.unchanged++;
+        continue;
+      }
+      case 'CreateConfiguration': {
+        if (isMissing) {
+          say('create');
+          provide(step, await call('kafka', step.command, sdkInput(step), label));
+        } else if (updates.length > 0 && state.configuration) {
+          say('add a revision to');
+          const out = await call(
+            'kafka',
+            'UpdateConfiguration',
+            { Arn: state.configuration.arn, ServerProperties: sdkInput(step)['ServerProperties'] },
+            label,
+          );
+          newConfigurationRevision = Number(at(out, 'LatestRevision.Revision'));
         } else result.unchanged++;
         continue;
       }
@@ -368,6 +400,51 @@ export async function applyDeployment(
   for (const c of m.connectors) if (waitConnectors.has(c.name)) await waitConnector(c);
   for (const d of result.manual) progress.line(`not changed: ${formatDifference(d)}`);
   return result;
+
+  /**
+   * MSK's in-place updates, one per aspect: each reads the cluster's CurrentVersion, starts an
+   * update operation and waits for the cluster to be ACTIVE again before the next.
+   */
+  async function updateCluster(step: PlanStep, fields: string[]): Promise<void> {
+    const arn = refs.get('Cluster.arn') ?? '';
+    const want = resolveRefs(clusterInput(m), refs)?.['Provisioned'] as Record<string, unknown> | undefined;
+    if (!want || !state.cluster) return;
+    const conf = state.configuration
+      ? { arn: state.configuration.arn, revision: newConfigurationRevision ?? state.configuration.revision }
+      : undefined;
+    const calls = clusterUpdates(
+      want,
+      newConfigurationRevision !== undefined ? [...fields, 'configurationRevision'] : fields,
+      conf,
+    );
+    for (const u of calls) {
+      // MSK runs one update operation at a time, and each one changes CurrentVersion.
+      let current = await aws.call('kafka', 'DescribeClusterV2', { ClusterArn: arn });
+      if (at(current, 'ClusterInfo.State') !== 'ACTIVE') {
+        await waitCluster(arn);
+        current = await aws.call('kafka', 'DescribeClusterV2', { ClusterArn: arn });
+      }
+      progress.line(formatStep(step.step, total, `${u.command} on`, `cluster ${m.cluster.name}`));
+      try {
+        await call(
+          'kafka',
+          u.command,
+          { ClusterArn: arn, CurrentVersion: at(current, 'ClusterInfo.CurrentVersion'), ...u.input },
+          `cluster ${m.cluster.name}`,
+        );
+      } catch (err) {
+        if (!(err instanceof AwsCallError)) throw err;
+        const hint =
+          u.command === 'UpdateBrokerStorage'
+            ? " (MSK grows a broker's storage at most once every 6 hours; deploy again later)"
+            : '';
+        throw new DeployError(
+          `cluster ${m.cluster.name}: MSK refused ${u.command}: ${err.code}: ${err.message}${hint}`,
+        );
+      }
+      await waitCluster(arn);
+    }
+  }
 
   async function waitPlugin(c: ConnectorModel): Promise<void> {
     const arn = refs.get(`${c.pluginLogicalId}.arn`);

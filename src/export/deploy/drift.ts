@@ -11,6 +11,7 @@
  */
 import { policyDocument, propertiesText, trustPolicy, type DeploymentModel } from '../model';
 import { alarmInput, clusterInput, connectorInput, containerDefinition } from '../targets/plan';
+import { clusterFieldChange } from './cluster-update';
 import { at, logGroupsOf, resolveRefs, type DeployedState } from './state';
 
 export type ResourceKind =
@@ -139,7 +140,7 @@ export function compareState(m: DeploymentModel, s: DeployedState, refs: Map<str
     });
   };
 
-  // The cluster: kflow creates a new one, never changes one (MSK's updates are one aspect at a time and slow).
+  // The cluster: changed in place where MSK can (cluster-update.ts), one aspect per update operation.
   const c = m.cluster;
   if (c.configuration) {
     const d = s.configuration;
@@ -156,7 +157,8 @@ export function compareState(m: DeploymentModel, s: DeployedState, refs: Map<str
           ),
           ...leafDiffs('kafkaVersions', [c.provisioned?.kafkaVersion], d.kafkaVersions),
         ],
-        'manual',
+        // A new revision (UpdateConfiguration) that the cluster then runs; its Kafka versions are fixed.
+        (l) => (l.field.startsWith('serverProperties.') ? 'update' : 'manual'),
       );
   }
   if (!s.cluster) missing('cluster', c.name, c.kind === 'existing' ? 'manual' : 'create');
@@ -175,18 +177,30 @@ export function compareState(m: DeploymentModel, s: DeployedState, refs: Map<str
           at(info, 'Provisioned.CurrentBrokerSoftwareInfo.KafkaVersion'),
         ),
       );
-      if (ConfigurationInfo)
-        leaves.push(
-          ...leafDiffs(
-            'configurationArn',
-            (ConfigurationInfo as { Arn: string }).Arn,
-            at(info, 'Provisioned.CurrentBrokerSoftwareInfo.ConfigurationArn'),
-          ),
-        );
+      if (ConfigurationInfo) {
+        const arn = (ConfigurationInfo as { Arn: string }).Arn;
+        const runs = at(info, 'Provisioned.CurrentBrokerSoftwareInfo.ConfigurationArn');
+        leaves.push(...leafDiffs('configurationArn', arn, runs));
+        // kflow's configuration is kflow's: the cluster runs its latest revision.
+        if (s.configuration && runs === s.configuration.arn)
+          leaves.push(
+            ...leafDiffs(
+              'configurationRevision',
+              s.configuration.revision,
+              at(info, 'Provisioned.CurrentBrokerSoftwareInfo.ConfigurationRevision'),
+            ),
+          );
+      }
       leaves.push(...leafDiffs('', rest, info['Provisioned']));
-    } else if (input && 'Serverless' in input)
-      leaves.push(...leafDiffs('', input['Serverless'], info['Serverless']));
-    add('cluster', c.name, leaves, 'manual');
+      add('cluster', c.name, leaves, (l) =>
+        l.field === 'state' ? 'manual' : clusterFieldChange(l.field, l.desired, l.deployed),
+      );
+    } else {
+      // A serverless cluster has no in-place update kflow makes (MSK changes only its connectivity).
+      if (input && 'Serverless' in input)
+        leaves.push(...leafDiffs('', input['Serverless'], info['Serverless']));
+      add('cluster', c.name, leaves, 'manual');
+    }
   }
 
   // Topics can only be described on an ACTIVE cluster; before that they are all to create.

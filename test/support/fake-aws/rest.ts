@@ -61,6 +61,98 @@ function cluster(s: FakeState, arn: string | undefined): FakeCluster {
   return c;
 }
 
+/** The MSK update operation a request is (`PUT /v1/clusters/{arn}/nodes/count`, ...), if any. */
+function clusterUpdateOf(method: string, d?: string, e?: string): string | undefined {
+  if (method === 'PATCH' && d === 'security' && !e) return 'UpdateSecurity';
+  if (method !== 'PUT') return undefined;
+  if (d === 'nodes')
+    return { count: 'UpdateBrokerCount', storage: 'UpdateBrokerStorage', type: 'UpdateBrokerType' }[e ?? ''];
+  if (e) return undefined;
+  return {
+    configuration: 'UpdateClusterConfiguration',
+    version: 'UpdateClusterKafkaVersion',
+    monitoring: 'UpdateMonitoring',
+  }[d ?? ''];
+}
+
+/**
+ * One MSK update operation: as AWS, only on an ACTIVE cluster, only with its CurrentVersion,
+ * never fewer brokers or smaller volumes; the cluster is UPDATING for the fake's delay and
+ * gets a new CurrentVersion.
+ */
+function updateCluster(s: FakeState, cl: FakeCluster, op: string, body: Obj): Obj {
+  const bad = (message: string): never => {
+    throw new FakeError(400, 'BadRequestException', message);
+  };
+  if (cl.type !== 'PROVISIONED') bad(`${op} is not supported on a serverless cluster`);
+  if (cl.state !== 'ACTIVE')
+    bad(`The cluster is in ${cl.state} state; only one update operation can run at a time.`);
+  if (body['currentVersion'] !== cl.currentVersion)
+    bad(
+      `The specified current version ${String(body['currentVersion'])} doesn't match the cluster's current version.`,
+    );
+  const p = cl.request;
+  const group = (p['brokerNodeGroupInfo'] ?? {}) as Obj;
+  switch (op) {
+    case 'UpdateBrokerCount': {
+      const n = Number(body['targetNumberOfBrokerNodes']);
+      if (n <= Number(p['numberOfBrokerNodes']))
+        bad('The target number of broker nodes must be greater than the current number.');
+      p['numberOfBrokerNodes'] = n;
+      break;
+    }
+    case 'UpdateBrokerStorage': {
+      const size = Number(
+        ((body['targetBrokerEBSVolumeInfo'] as Obj[] | undefined)?.[0] ?? {})['volumeSizeGB'],
+      );
+      const ebs = ((group['storageInfo'] as Obj | undefined)?.['ebsStorageInfo'] ?? {}) as Obj;
+      if (!(size > Number(ebs['volumeSize'] ?? 0)))
+        bad('The target volume size must be greater than the current volume size.');
+      group['storageInfo'] = { ebsStorageInfo: { ...ebs, volumeSize: size } };
+      break;
+    }
+    case 'UpdateBrokerType':
+      group['instanceType'] = body['targetInstanceType'];
+      break;
+    case 'UpdateClusterKafkaVersion':
+      p['kafkaVersion'] = body['targetKafkaVersion'];
+      if (body['configurationInfo']) p['configurationInfo'] = body['configurationInfo'];
+      break;
+    case 'UpdateClusterConfiguration': {
+      const info = body['configurationInfo'] as Obj | undefined;
+      const conf = [...s.configurations.values()].find((x) => x.arn === info?.['arn']);
+      if (!conf || !(Number(info?.['revision']) >= 1 && Number(info?.['revision']) <= conf.revisions.length))
+        bad(`configuration ${String(info?.['arn'])} revision ${String(info?.['revision'])} not found`);
+      p['configurationInfo'] = info;
+      break;
+    }
+    case 'UpdateMonitoring':
+      for (const k of ['enhancedMonitoring', 'openMonitoring', 'loggingInfo'])
+        if (body[k] !== undefined) p[k] = body[k];
+      break;
+    case 'UpdateSecurity': {
+      if (body['clientAuthentication'] !== undefined)
+        p['clientAuthentication'] = body['clientAuthentication'];
+      const transit = (body['encryptionInfo'] as Obj | undefined)?.['encryptionInTransit'] as Obj | undefined;
+      if (transit) {
+        const enc = (p['encryptionInfo'] ?? {}) as Obj;
+        p['encryptionInfo'] = {
+          ...enc,
+          encryptionInTransit: { ...((enc['encryptionInTransit'] ?? {}) as Obj), ...transit },
+        };
+      }
+      break;
+    }
+  }
+  p['brokerNodeGroupInfo'] = group;
+  cl.currentVersion = `K${Number(cl.currentVersion.slice(1)) + 1}`;
+  startTimer(s, cl, 'UPDATING', 'ACTIVE');
+  return {
+    clusterArn: cl.arn,
+    clusterOperationArn: `${cl.arn.replace(':cluster/', ':cluster-operation/')}/${s.uuid()}`,
+  };
+}
+
 function kafka(r: FakeRequest, ctx: ServiceContext): Reply {
   const s = ctx.state;
   const [a, b, c, d, e, f] = r.segments;
@@ -139,6 +231,13 @@ function kafka(r: FakeRequest, ctx: ServiceContext): Reply {
         })),
       });
     }
+    if (m === 'PUT' && c && !d) {
+      ctx.record('UpdateConfiguration', { arn: c, ...body });
+      const conf = [...s.configurations.values()].find((x) => x.arn === c);
+      if (!conf) throw new FakeError(404, 'NotFoundException', `configuration ${c} not found`);
+      conf.revisions.push(String(body['serverProperties']));
+      return json({ arn: c, latestRevision: { revision: conf.revisions.length, creationTime: now() } });
+    }
     if (m === 'GET' && c && d === 'revisions' && e) {
       ctx.record('DescribeConfigurationRevision', { arn: c, revision: e });
       const conf = [...s.configurations.values()].find((x) => x.arn === c);
@@ -155,6 +254,11 @@ function kafka(r: FakeRequest, ctx: ServiceContext): Reply {
       if (cl.state !== 'ACTIVE')
         throw new FakeError(400, 'BadRequestException', `cluster ${cl.name} is ${cl.state}`);
       return json({ bootstrapBrokerStringSaslIam: cl.bootstrap });
+    }
+    const update = clusterUpdateOf(m, d, e);
+    if (update) {
+      ctx.record(update, { clusterArn: c, ...body });
+      return json(updateCluster(s, cl, update, body));
     }
     if (d === 'topics') {
       if (cl.state !== 'ACTIVE')

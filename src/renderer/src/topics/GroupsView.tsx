@@ -21,6 +21,9 @@ export function GroupsView({ client, connection, pollMs = 3000 }: GroupsViewProp
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [search, setSearch] = useState('');
+  const [confirmDelete, setConfirmDelete] = useState<string | null>(null);
+  const [deleteError, setDeleteError] = useState<string | null>(null);
+  const [deleted, setDeleted] = useState<Set<string>>(new Set());
 
   useEffect(() => {
     let stopped = false;
@@ -59,9 +62,21 @@ export function GroupsView({ client, connection, pollMs = 3000 }: GroupsViewProp
   const shown = useMemo(() => {
     const needle = search.trim().toLowerCase();
     return (groups ?? [])
+      .filter((g) => !deleted.has(g.groupId))
       .filter((g) => !needle || g.groupId.toLowerCase().includes(needle))
       .sort((a, b) => a.groupId.localeCompare(b.groupId));
-  }, [groups, search]);
+  }, [groups, search, deleted]);
+  const removeGroup = async (groupId: string) => {
+    setDeleteError(null);
+    try {
+      await client.api.topics.deleteGroup(groupId, connection);
+      setDeleted((d) => new Set([...d, groupId]));
+      setConfirmDelete(null);
+      setSelected(null);
+    } catch (e) {
+      setDeleteError(errorMessage(e));
+    }
+  };
   const group = groups?.find((g) => g.groupId === selected) ?? null;
 
   return (
@@ -150,6 +165,69 @@ export function GroupsView({ client, connection, pollMs = 3000 }: GroupsViewProp
             ))}
           </tbody>
         </table>
+      )}
+      {group && (group.assignments?.length ?? 0) > 0 && (
+        <table className="kf-table">
+          <caption>Members of {group.groupId}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Member</th>
+              <th scope="col">Client</th>
+              <th scope="col">Host</th>
+              <th scope="col">Assigned</th>
+            </tr>
+          </thead>
+          <tbody>
+            {group.assignments!.map((m) => (
+              <tr key={m.memberId}>
+                <td className="kf-mono">{m.memberId}</td>
+                <td>{m.clientId}</td>
+                <td>{m.host}</td>
+                <td>
+                  {m.partitions.map((a) => `${a.topic} [${a.partitions.join(', ')}]`).join('; ') || '–'}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {group && (
+        <div className="kf-toolbar">
+          <button
+            type="button"
+            className="kf-danger"
+            disabled={group.state !== 'Empty'}
+            title={group.state === 'Empty' ? undefined : 'Only an empty group (no members) can be deleted'}
+            onClick={() => setConfirmDelete(group.groupId)}
+          >
+            Delete group…
+          </button>
+        </div>
+      )}
+      {confirmDelete && (
+        <div
+          role="dialog"
+          aria-modal="true"
+          aria-label={`Delete group ${confirmDelete}`}
+          className="kf-dialog"
+        >
+          <p>
+            Delete consumer group <strong>{confirmDelete}</strong> and its committed offsets?
+          </p>
+          <div className="kf-toolbar">
+            <button type="button" className="kf-danger" onClick={() => void removeGroup(confirmDelete)}>
+              Delete {confirmDelete}
+            </button>
+            <button type="button" onClick={() => setConfirmDelete(null)}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      )}
+      {deleteError && (
+        <p role="alert" className="kf-error-text">
+          {deleteError}
+        </p>
       )}
       {group && <ResetOffsets key={group.groupId} client={client} connection={connection} group={group} />}
     </div>

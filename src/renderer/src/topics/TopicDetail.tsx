@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { ApiClient, TopicView } from '../../../api/index';
 import { Tabs } from '../run/Tabs';
 import { ProduceForm } from './ProduceForm';
+import { ConfigEditor, ManageTopic, TemplateProduce } from './TopicAdmin';
 import { RecordBrowser } from './RecordBrowser';
 import { useCall } from './use-call';
 
@@ -9,12 +10,16 @@ export interface TopicDetailProps {
   client: ApiClient;
   connection?: string;
   topic: string;
+  /** Records/s from the topic list's sampling, when it has one. */
+  rate?: number | null;
+  /** After the topic was deleted here. */
+  onDeleted?: () => void;
 }
 
-type TabId = 'records' | 'partitions' | 'config' | 'produce';
+type TabId = 'records' | 'partitions' | 'config' | 'produce' | 'generate' | 'manage';
 
 /** One topic: its records, partitions (leader, replicas, ISR, offsets), config, and a produce form. */
-export function TopicDetail({ client, connection, topic }: TopicDetailProps) {
+export function TopicDetail({ client, connection, topic, rate, onDeleted }: TopicDetailProps) {
   const [tab, setTab] = useState<TabId>('records');
   const view = useCall(() => client.api.topics.describe(topic, connection), [client, connection, topic]);
   return (
@@ -26,6 +31,12 @@ export function TopicDetail({ client, connection, topic }: TopicDetailProps) {
             {view.data.partitions.length} partition{view.data.partitions.length === 1 ? '' : 's'}
           </span>
         )}
+        <span className="kf-muted" aria-label="Message rate">
+          {rate == null ? '– records/s' : `${rate.toFixed(1)} records/s`}
+        </span>
+        <span className="kf-muted" title="The broker does not report log sizes (no DescribeLogDirs)">
+          size n/a
+        </span>
         <button type="button" onClick={() => void view.run()} disabled={view.loading}>
           Refresh topic
         </button>
@@ -44,6 +55,8 @@ export function TopicDetail({ client, connection, topic }: TopicDetailProps) {
           { id: 'partitions', label: 'Partitions' },
           { id: 'config', label: 'Config' },
           { id: 'produce', label: 'Produce' },
+          { id: 'generate', label: 'Generate' },
+          { id: 'manage', label: 'Manage' },
         ]}
       >
         {tab === 'records' && (
@@ -55,7 +68,20 @@ export function TopicDetail({ client, connection, topic }: TopicDetailProps) {
           />
         )}
         {tab === 'partitions' && <Partitions view={view.data} />}
-        {tab === 'config' && <Config view={view.data} />}
+        {tab === 'config' && (
+          <ConfigEditor client={client} connection={connection} topic={topic} view={view.data} />
+        )}
+        {tab === 'generate' && <TemplateProduce client={client} connection={connection} topic={topic} />}
+        {tab === 'manage' && (
+          <ManageTopic
+            client={client}
+            connection={connection}
+            topic={topic}
+            partitions={view.data?.partitions.length ?? null}
+            onChanged={() => void view.run()}
+            onDeleted={() => onDeleted?.()}
+          />
+        )}
         {tab === 'produce' && (
           <ProduceForm
             client={client}
@@ -99,33 +125,6 @@ function Partitions({ view }: { view: TopicView | null }) {
             </tr>
           );
         })}
-      </tbody>
-    </table>
-  );
-}
-
-function Config({ view }: { view: TopicView | null }) {
-  if (!view) return <p className="kf-muted">Loading…</p>;
-  const entries = Object.entries(view.config).sort(([a], [b]) => a.localeCompare(b));
-  if (entries.length === 0) return <p className="kf-empty">No config reported.</p>;
-  return (
-    <table className="kf-table">
-      <caption>Config</caption>
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          <th scope="col">Value</th>
-        </tr>
-      </thead>
-      <tbody>
-        {entries.map(([k, v]) => (
-          <tr key={k}>
-            <th scope="row" className="kf-mono">
-              {k}
-            </th>
-            <td className="kf-mono">{v}</td>
-          </tr>
-        ))}
       </tbody>
     </table>
   );

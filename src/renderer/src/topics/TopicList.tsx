@@ -1,6 +1,7 @@
-import { useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { ApiClient } from '../../../api/index';
 import { formatCount } from '../run/format';
+import { CreateTopicForm } from './TopicAdmin';
 import { useCall } from './use-call';
 
 export interface TopicListProps {
@@ -8,14 +9,50 @@ export interface TopicListProps {
   connection?: string;
   selected: string | null;
   onSelect: (topic: string) => void;
+  /** Records/s per topic, sampled from high-watermark deltas while the list is shown. */
+  onRates?: (rates: Record<string, number>) => void;
+  /** How often to sample for rates. */
+  sampleMs?: number;
 }
 
 /** Topic names with their partition and record counts; a search box and internal topics hidden by default. */
-export function TopicList({ client, connection, selected, onSelect }: TopicListProps) {
+export function TopicList({
+  client,
+  connection,
+  selected,
+  onSelect,
+  onRates,
+  sampleMs = 5000,
+}: TopicListProps) {
   const ids = useId();
   const [search, setSearch] = useState('');
   const [internal, setInternal] = useState(false);
   const topics = useCall(() => client.api.topics.list(connection), [client, connection]);
+  const [creating, setCreating] = useState(false);
+  const [rates, setRates] = useState<Record<string, number>>({});
+  const prev = useRef<{ at: number; records: Map<string, number> } | null>(null);
+  useEffect(() => {
+    if (!topics.data) return;
+    const now = Date.now();
+    const records = new Map(topics.data.map((t) => [t.name, Number(t.records)]));
+    const p = prev.current;
+    if (p && now > p.at) {
+      const next: Record<string, number> = {};
+      for (const [name, n] of records) {
+        const before = p.records.get(name);
+        if (before !== undefined) next[name] = Math.max(0, ((n - before) * 1000) / (now - p.at));
+      }
+      setRates(next);
+      onRates?.(next);
+    }
+    prev.current = { at: now, records };
+  }, [topics.data]);
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (document.visibilityState !== 'hidden') void topics.run();
+    }, sampleMs);
+    return () => clearInterval(timer);
+  }, [client, connection, sampleMs]);
   const shown = useMemo(() => {
     const needle = search.trim().toLowerCase();
     return (topics.data ?? [])
@@ -43,7 +80,22 @@ export function TopicList({ client, connection, selected, onSelect }: TopicListP
           <input type="checkbox" checked={internal} onChange={(e) => setInternal(e.target.checked)} />
           Internal
         </label>
+        <button type="button" onClick={() => setCreating(true)}>
+          New topic
+        </button>
       </div>
+      {creating && (
+        <CreateTopicForm
+          client={client}
+          connection={connection}
+          onCancel={() => setCreating(false)}
+          onCreated={(name) => {
+            setCreating(false);
+            void topics.run();
+            onSelect(name);
+          }}
+        />
+      )}
       {topics.error && (
         <p role="alert" className="kf-error-text">
           Could not list topics: {topics.error}
@@ -61,6 +113,7 @@ export function TopicList({ client, connection, selected, onSelect }: TopicListP
               <th scope="col">Name</th>
               <th scope="col">Partitions</th>
               <th scope="col">Records</th>
+              <th scope="col">Records/s</th>
             </tr>
           </thead>
           <tbody>
@@ -78,6 +131,7 @@ export function TopicList({ client, connection, selected, onSelect }: TopicListP
                 </td>
                 <td>{t.partitions}</td>
                 <td>{formatRecords(t.records)}</td>
+                <td>{rates[t.name] === undefined ? '–' : rates[t.name]!.toFixed(1)}</td>
               </tr>
             ))}
           </tbody>

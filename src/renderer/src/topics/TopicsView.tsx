@@ -19,6 +19,8 @@ export interface TopicsViewProps {
 export function TopicsView({ client, connection, initialTopic }: TopicsViewProps) {
   const [tab, setTab] = useState<'topics' | 'groups'>('topics');
   const [topic, setTopic] = useState<string | null>(initialTopic ?? null);
+  const [rates, setRates] = useState<Record<string, number>>({});
+  const [listKey, setListKey] = useState(0);
   useEffect(() => {
     if (initialTopic) {
       setTopic(initialTopic);
@@ -38,13 +40,25 @@ export function TopicsView({ client, connection, initialTopic }: TopicsViewProps
       >
         {tab === 'topics' ? (
           <div className="kf-topics__split">
-            <TopicList client={client} connection={connection} selected={topic} onSelect={setTopic} />
+            <TopicList
+              key={listKey}
+              client={client}
+              connection={connection}
+              selected={topic}
+              onSelect={setTopic}
+              onRates={setRates}
+            />
             {topic ? (
               <TopicDetail
                 key={`${connection ?? ''}\u0000${topic}`}
                 client={client}
                 connection={connection}
                 topic={topic}
+                rate={rates[topic] ?? null}
+                onDeleted={() => {
+                  setTopic(null);
+                  setListKey((k) => k + 1);
+                }}
               />
             ) : (
               <p className="kf-empty">Pick a topic to see its partitions, config and records.</p>

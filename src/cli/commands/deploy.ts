@@ -10,6 +10,8 @@ export interface DeployOptions {
   profile: string;
   /** Apply the plan; without it (or with --dry-run) the ordered calls are printed and nothing is called. */
   apply?: boolean;
+  /** With --apply: replace (delete + create) connectors whose plugin or worker configuration changed. */
+  allowReplace?: boolean;
   dryRun?: boolean;
   status?: boolean;
   drift?: boolean;
@@ -92,6 +94,7 @@ export async function deploy(
   const r = await run.runDeployment({
     ...input,
     mode: opts.apply ? 'apply' : 'dry-run',
+    allowReplace: opts.allowReplace === true,
     tuning: {
       ...(wait !== undefined ? { clusterTimeoutMs: wait, connectorTimeoutMs: wait } : {}),
       ...extra.tuning,
@@ -140,6 +143,10 @@ export function registerDeploy(program: Command): void {
     .option(
       '--drift',
       'list every difference between the spec+profile and what is deployed; exit 1 when there is one',
+    )
+    .option(
+      '--allow-replace',
+      'with --apply: delete and create again a connector whose custom plugin or worker configuration changed',
     )
     .option('--endpoint <url>', 'send every AWS call to this URL (LocalStack, a test fake)')
     .option('--region <region>', "AWS region of the calls (default: the profile's)")

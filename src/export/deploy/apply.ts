@@ -10,6 +10,7 @@ import type { ConnectorModel, DeploymentModel } from '../model';
 import { buildPlan, clusterInput, connectorInput, type PlanStep } from '../targets/plan';
 import { AwsCallError, type AwsCaller, type AwsOutput } from './aws';
 import { clusterRefusal, clusterUpdates } from './cluster-update';
+import { contentName, pluginContent, workerContent } from './replace';
 import { compareState, type Difference, type ResourceKind } from './drift';
 import { formatDifference, formatStep, formatWait, type Progress } from './progress';
 import { at, knownRefs, readState, resolveRefs } from './state';
@@ -36,6 +37,14 @@ export class DeployError extends Error {
     super(message);
     this.name = 'DeployError';
   }
+}
+
+export interface ApplyOptions {
+  /**
+   * Replace (delete, then create) a connector whose custom plugin or worker configuration
+   * changed: MSK Connect cannot change either in place. Without it such a deploy stops first.
+   */
+  allowReplace?: boolean;
 }
 
 export interface ApplyResult {
@@ -91,6 +100,7 @@ export async function applyDeployment(
   aws: AwsCaller,
   progress: Progress,
   tuning: DeployTuning = DEFAULT_TUNING,
+  options: ApplyOptions = {},
 ): Promise<ApplyResult> {
   progress.line(`reading what is deployed for ${m.name} in ${m.region}`);
   const state = await readState(m, aws);
@@ -106,6 +116,31 @@ export async function applyDeployment(
       d.kind === 'cluster' && d.field ? clusterRefusal(m, d.field, d.desired, d.deployed) : undefined;
     return why ? [why] : [];
   });
+  // A changed plugin file or worker properties: a new one (content-named), and its connectors replaced.
+  const changedPlugins = m.plugins.filter((p) =>
+    diffs.some((d) => d.kind === 'plugin' && d.name === p.name && d.field.startsWith('location.')),
+  );
+  const changedWorkers = m.workerConfigurations.filter((w) =>
+    diffs.some(
+      (d) => d.kind === 'worker configuration' && d.name === w.name && d.field.startsWith('properties.'),
+    ),
+  );
+  const replaceConnectors = new Map<string, string>();
+  for (const c of m.connectors) {
+    if (!state.connectors.has(c.name)) continue;
+    const p = changedPlugins.find((x) => x.logicalId === c.pluginLogicalId);
+    const w = changedWorkers.find((x) => x.logicalId === c.workerConfigurationLogicalId);
+    const why = [
+      ...(p ? [`its custom plugin ${p.name} changed (${p.fileKey})`] : []),
+      ...(w ? [`its worker configuration ${w.name} changed`] : []),
+    ];
+    if (why.length > 0) replaceConnectors.set(c.name, why.join(' and '));
+  }
+  if (!options.allowReplace)
+    for (const [name, why] of replaceConnectors)
+      refused.push(
+        `connector ${name} would be replaced (deleted, then created) because ${why}: MSK Connect changes neither a plugin, a worker configuration nor a connector's choice of them in place; deploy with --allow-replace to do it`,
+      );
   if (blocking.length > 0 || refused.length > 0)
     throw new DeployError(
       `nothing deployed:\n${[
@@ -125,10 +160,14 @@ export async function applyDeployment(
     const k = `${d.kind}:${d.name}`;
     byResource.set(k, [...(byResource.get(k) ?? []), d]);
   }
+  const replaced = (d: Difference): boolean =>
+    options.allowReplace === true &&
+    ((d.kind === 'plugin' && changedPlugins.some((p) => p.name === d.name)) ||
+      (d.kind === 'worker configuration' && changedWorkers.some((w) => w.name === d.name)));
   const result: ApplyResult = {
     changes: [],
     unchanged: 0,
-    manual: diffs.filter((d) => d.change === 'manual'),
+    manual: diffs.filter((d) => d.change === 'manual' && !replaced(d)),
   };
   const plan = buildPlan(m);
   const total = plan.steps.length;
@@ -343,7 +382,8 @@ export async function applyDeployment(
       case 'CreateConnector': {
         const c = m.connectors.find((x) => x.name === target?.name);
         if (!c) continue;
-        if (isMissing) {
+        if (isMissing || (options.allowReplace && replaceConnectors.has(c.name))) {
+          if (!isMissing) await deleteConnector(c, replaceConnectors.get(c.name) ?? '', say);
           await waitPlugin(c);
           say('create');
           const out = await call('kafkaconnect', step.command, sdkInput(step), label);
@@ -382,6 +422,27 @@ export async function applyDeployment(
             },
             label,
           );
+        } else result.unchanged++;
+        continue;
+      }
+      case 'CreateCustomPlugin':
+      case 'CreateWorkerConfiguration': {
+        const p = changedPlugins.find((x) => x.name === target?.name);
+        const w = changedWorkers.find((x) => x.name === target?.name);
+        const fresh = step.command === 'CreateCustomPlugin' ? p : w;
+        if (!isMissing && options.allowReplace && fresh) {
+          const name = p
+            ? contentName(p.name, pluginContent(p))
+            : w
+              ? contentName(w.name, workerContent(w))
+              : '';
+          progress.line(formatStep(step.step, total, 'create a new', `${target?.kind ?? ''} ${name}`));
+          provide(step, await call(step.service, step.command, { ...sdkInput(step), name }, label));
+          continue;
+        }
+        if (isMissing) {
+          say('create');
+          provide(step, await call(step.service, step.command, sdkInput(step), label));
         } else result.unchanged++;
         continue;
       }
@@ -444,6 +505,35 @@ export async function applyDeployment(
       }
       await waitCluster(arn);
     }
+  }
+
+  /** Deletes a connector to be created anew, and waits until MSK Connect no longer knows it. */
+  async function deleteConnector(c: ConnectorModel, why: string, say: (verb: string) => void): Promise<void> {
+    const arn = connectorArn(c);
+    progress.line(`replacing connector ${c.name}: ${why}`);
+    const now = await aws.call('kafkaconnect', 'DescribeConnector', { connectorArn: arn });
+    say('delete');
+    await call(
+      'kafkaconnect',
+      'DeleteConnector',
+      { connectorArn: arn, currentVersion: now['currentVersion'] },
+      `connector ${c.name}`,
+    );
+    await poll(
+      `connector ${c.name}`,
+      async () => {
+        try {
+          const r = await aws.call('kafkaconnect', 'DescribeConnector', { connectorArn: arn });
+          return { state: String(r['connectorState']) };
+        } catch (err) {
+          if (err instanceof AwsCallError && /NotFound/.test(err.code)) return { state: 'DELETED' };
+          throw err;
+        }
+      },
+      'DELETED',
+      ['FAILED'],
+      tuning.connectorTimeoutMs,
+    );
   }
 
   async function waitPlugin(c: ConnectorModel): Promise<void> {

@@ -149,6 +149,8 @@ export async function runDeployment(
   input: DeployInput & {
     mode: DeployMode;
     tuning?: Partial<DeployTuning>;
+    /** Replace connectors whose plugin or worker configuration changed (apply.ts). */
+    allowReplace?: boolean;
     onProgress?: (e: DeployProgressEvent) => void;
   },
 ): Promise<DeployRun> {
@@ -178,7 +180,13 @@ export async function runDeployment(
   };
   try {
     const result = await withAws(m, input.access, (aws) =>
-      applyDeployment(m, aws, progress, { ...DEFAULT_TUNING, ...input.tuning }),
+      applyDeployment(
+        m,
+        aws,
+        progress,
+        { ...DEFAULT_TUNING, ...input.tuning },
+        { allowReplace: input.allowReplace === true },
+      ),
     );
     return { outcome: 'applied', model: m, result };
   } catch (err) {

@@ -7,6 +7,7 @@
  */
 import { bootstrapKind, type DeploymentModel } from '../model';
 import { isNotFound, type AwsCaller, type AwsOutput } from './aws';
+import { contentName, pluginContent, workerContent } from './replace';
 
 export interface DeployedCluster {
   arn: string;
@@ -32,6 +33,8 @@ export interface DeployedRole {
 }
 
 export interface DeployedPlugin {
+  /** The profile's name, or the content-derived name of a replacement (replace.ts). */
+  name: string;
   arn: string;
   state: string;
   revision: number;
@@ -40,6 +43,7 @@ export interface DeployedPlugin {
 }
 
 export interface DeployedWorkerConfiguration {
+  name: string;
   arn: string;
   state: string;
   revision: number;
@@ -242,9 +246,12 @@ export async function readState(m: DeploymentModel, aws: AwsCaller): Promise<Dep
       (nextToken) => aws.call('kafkaconnect', 'ListCustomPlugins', { namePrefix: p.name, nextToken }),
       'customPlugins',
     );
-    const x = found.find((f) => f['name'] === p.name && f['customPluginState'] !== 'DELETING');
+    const live = found.filter((f) => f['customPluginState'] !== 'DELETING');
+    const replacement = contentName(p.name, pluginContent(p));
+    const x = live.find((f) => f['name'] === replacement) ?? live.find((f) => f['name'] === p.name);
     if (!x) continue;
     s.plugins.set(p.name, {
+      name: str(x['name']),
       arn: str(x['customPluginArn']),
       state: str(x['customPluginState']),
       revision: num(at(x, 'latestRevision.revision')),
@@ -258,11 +265,14 @@ export async function readState(m: DeploymentModel, aws: AwsCaller): Promise<Dep
       (nextToken) => aws.call('kafkaconnect', 'ListWorkerConfigurations', { namePrefix: w.name, nextToken }),
       'workerConfigurations',
     );
-    const x = found.find((f) => f['name'] === w.name && f['workerConfigurationState'] !== 'DELETING');
+    const live = found.filter((f) => f['workerConfigurationState'] !== 'DELETING');
+    const replacement = contentName(w.name, workerContent(w));
+    const x = live.find((f) => f['name'] === replacement) ?? live.find((f) => f['name'] === w.name);
     if (!x) continue;
     const arn = str(x['workerConfigurationArn']);
     const d = await aws.call('kafkaconnect', 'DescribeWorkerConfiguration', { workerConfigurationArn: arn });
     s.workerConfigurations.set(w.name, {
+      name: str(x['name']),
       arn,
       state: str(d['workerConfigurationState']),
       revision: num(at(d, 'latestRevision.revision')),

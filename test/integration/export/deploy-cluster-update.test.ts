@@ -13,12 +13,13 @@ type Obj = Record<string, unknown>;
 let dir: string;
 let fake: FakeAws;
 
-/** The production profile with `change` applied to its cluster section. */
-function profile(name: string, change: (cluster: Obj) => void): string {
+/** The production profile with `change` applied to its cluster section (and `whole` to all of it). */
+function profile(name: string, change: (cluster: Obj) => void, whole?: (p: Obj) => void): string {
   const p = JSON.parse(
     readFileSync(join(root, 'resources/profiles/production-provisioned.json'), 'utf8'),
   ) as Obj;
   change(p['cluster'] as Obj);
+  whole?.(p);
   const file = join(dir, `${name}.json`);
   writeFileSync(file, JSON.stringify(p));
   return file;
@@ -183,5 +184,51 @@ describe('kflow deploy updates the MSK cluster in place', () => {
       ),
     ).rejects.toMatchObject({ name: 'BadRequestException' });
     client.destroy();
+  });
+});
+
+describe('kflow deploy replaces a connector whose custom plugin changed, only with --allow-replace', () => {
+  const NEW_FILE = 'plugins/debezium-connector-mysql-2.7.4-with-msk-config-provider.zip';
+  const newPlugin = (): string =>
+    profile('new-plugin', grown, (p) => {
+      (p['connect'] as Obj)['plugins'] = { debeziumMysql: NEW_FILE };
+    });
+
+  it('without --allow-replace, stops before any call and names the connector and why', async () => {
+    const before = fake.calls.length;
+    const r = await run({ apply: true }, newPlugin());
+    expect(r.code).not.toBe(0);
+    expect(r.err).toContain(
+      `connector mysql-cdc-prod-orders-cdc would be replaced (deleted, then created) because its custom plugin mysql-cdc-prod-debezium-mysql changed (${NEW_FILE})`,
+    );
+    expect(r.err).toContain('--allow-replace');
+    expect(fake.calls.slice(before).filter((c) => c.mutating)).toEqual([]);
+  });
+
+  it('with --allow-replace, creates a content-named plugin, deletes and creates the connector, then changes nothing', async () => {
+    const file = newPlugin();
+    const oldArn = fake.state.connectors.get('mysql-cdc-prod-orders-cdc')!.arn;
+    const before = fake.calls.length;
+    const r = await run({ apply: true, allowReplace: true }, file);
+    expect(r.err).not.toMatch(/kflow deploy:/);
+    expect(r.code).toBe(0);
+    const mutating = fake.calls.slice(before).filter((c) => c.mutating);
+    expect(mutating.map((c) => c.operation)).toEqual([
+      'CreateCustomPlugin',
+      'DeleteConnector',
+      'CreateConnector',
+    ]);
+    const [plugin, del, create] = mutating.map((c) => c.input);
+    expect(String(plugin!['name'])).toMatch(/^mysql-cdc-prod-debezium-mysql-[0-9a-f]{8}$/);
+    expect(plugin!['location']).toMatchObject({ s3Location: { fileKey: NEW_FILE } });
+    expect(del).toEqual({ connectorArn: oldArn, currentVersion: 'V1' });
+    const newPluginArn = fake.state.plugins.get(String(plugin!['name']))!.arn;
+    expect(create!['plugins']).toEqual([{ customPlugin: { customPluginArn: newPluginArn, revision: 1 } }]);
+    expect(fake.state.connectors.get('mysql-cdc-prod-orders-cdc')!.state).toBe('RUNNING');
+
+    const again = fake.calls.length;
+    expect((await run({ apply: true, allowReplace: true }, file)).code).toBe(0);
+    expect(fake.calls.slice(again).filter((c) => c.mutating)).toEqual([]);
+    expect((await run({ drift: true }, file)).code).toBe(0);
   });
 });

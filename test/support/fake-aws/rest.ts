@@ -439,6 +439,21 @@ function kafkaconnect(r: FakeRequest, ctx: ServiceContext): Reply {
       if (!x) throw new FakeError(404, 'NotFoundException', `connector ${c} not found`);
       return json(describe(x, true));
     }
+    if (m === 'DELETE' && c) {
+      const currentVersion = r.query.get('currentVersion');
+      ctx.record('DeleteConnector', { connectorArn: c, currentVersion });
+      if (!x) throw new FakeError(404, 'NotFoundException', `connector ${c} not found`);
+      if (currentVersion && currentVersion !== `V${x.version}`)
+        throw new FakeError(
+          400,
+          'BadRequestException',
+          `currentVersion ${currentVersion} is not V${x.version}`,
+        );
+      // Gone after the fake's delay, DELETING until then (ListConnectors still shows it).
+      startTimer(s, x, 'DELETING', 'DELETED');
+      setTimeout(() => s.connectors.delete(String(x.body['connectorName'])), s.delayMs).unref();
+      return json({ connectorArn: x.arn, connectorState: 'DELETING' });
+    }
     if (m === 'PUT' && c) {
       const currentVersion = r.query.get('currentVersion');
       ctx.record('UpdateConnector', { connectorArn: c, currentVersion, ...body });

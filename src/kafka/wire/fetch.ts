@@ -273,6 +273,12 @@ export async function readPartitions(cluster: WireCluster, opts: ReadPartitionsO
               moved = true;
               continue;
             }
+            // Records deleted by retention since the range was planned: continue at the log start.
+            if (p.errorCode === 1 && p.logStartOffset > position.get(partition)!) {
+              position.set(partition, p.logStartOffset);
+              moved = true;
+              continue;
+            }
             throw new KafkaResponseError(conn.address, 'Fetch', p.errorCode, opts.topic, partition);
           }
           const from = position.get(partition)!;
@@ -326,9 +332,11 @@ export async function readPartitions(cluster: WireCluster, opts: ReadPartitionsO
         await new Promise((r) => setTimeout(r, 100));
       } else failures = 0;
     } catch (err) {
+      // OFFSET_OUT_OF_RANGE (1) for a position the listed offsets said exists: a broker that has
+      // not caught up with what it acknowledged; asking again shortly succeeds.
       const retriable =
         (err instanceof WireConnectionError && err.reason !== 'tls') ||
-        (err instanceof KafkaResponseError && LEADER_MOVED.has(err.errorCode));
+        (err instanceof KafkaResponseError && (LEADER_MOVED.has(err.errorCode) || err.errorCode === 1));
       if (!retriable || ++failures > MAX_RETRIES || stopped) {
         stopped = true;
         throw err;

@@ -43,7 +43,17 @@ export function formatDifference(d: Difference): string {
   if (!d.field) return `${resourceLabel(d)}: not deployed (${WHAT_DEPLOY_DOES[d.change]})`;
   return `${resourceLabel(d)}: ${d.field}: deployed ${clip(redact(d.field, d.deployed))}, wanted ${clip(
     redact(d.field, d.desired),
-  )} (${WHAT_DEPLOY_DOES[d.change]})`;
+  )} (${replaceable(d) ? REPLACED : WHAT_DEPLOY_DOES[d.change]})`;
+}
+
+const REPLACED = 'deploy --allow-replace makes a new one and replaces the connectors using it';
+
+/** A plugin's file or a worker configuration's properties: immutable in MSK Connect (apply.ts). */
+function replaceable(d: Difference): boolean {
+  return (
+    (d.kind === 'plugin' && d.field.startsWith('location.')) ||
+    (d.kind === 'worker configuration' && d.field.startsWith('properties.'))
+  );
 }
 
 export function formatElapsed(ms: number): string {

@@ -194,6 +194,15 @@ describe('kflow deploy replaces a connector whose custom plugin changed, only wi
       (p['connect'] as Obj)['plugins'] = { debeziumMysql: NEW_FILE };
     });
 
+  it('--drift says --allow-replace resolves the changed plugin file', async () => {
+    const r = await run({ drift: true }, newPlugin());
+    expect(r.code).toBe(1);
+    const line = r.out
+      .split('\n')
+      .find((l) => l.startsWith('plugin mysql-cdc-prod-debezium-mysql: location.fileKey:'));
+    expect(line).toMatch(/\(deploy --allow-replace makes a new one and replaces the connectors using it\)$/);
+  });
+
   it('without --allow-replace, stops before any call and names the connector and why', async () => {
     const before = fake.calls.length;
     const r = await run({ apply: true }, newPlugin());

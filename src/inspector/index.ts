@@ -9,3 +9,4 @@ export * from './transfer';
 export * from './topics';
 export * from './groups';
 export * from './template';
+export * from './generate';

@@ -5,7 +5,7 @@
  * events. 64-bit offsets cross the wire as decimal strings.
  */
 import { isUtf8 } from 'node:buffer';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   ApiError,
   type TopicConfigView,
@@ -33,6 +33,7 @@ import {
   listGroups,
   listTopics,
   describeTopic,
+  produceGenerated,
   produceRecord,
   readTopic,
   resetOffsets,
@@ -40,7 +41,7 @@ import {
   type ResetTarget,
   type StartAt,
 } from '../inspector/index';
-import type { ConsumedRecord, KafkaClient, ProduceRecord, TopicConfigEntry } from '../kafka/client';
+import type { ConsumedRecord, KafkaClient, TopicConfigEntry } from '../kafka/client';
 import { ConnectionError } from '../kafka/errors';
 import type { Log } from './errors';
 import type { EventBus } from './events';
@@ -52,8 +53,7 @@ const MAX_TAILS = 8;
 const TAIL_CHUNK = 500;
 
 const MAX_JOBS = 8;
-/** Records per produce call of a template job, and at most this many progress events a second. */
-const JOB_BATCH = 500;
+/** At most five progress events a second per job. */
 const JOB_PROGRESS_MS = 200;
 
 interface Tail {
@@ -376,14 +376,11 @@ export function createTopics(opts: {
     },
 
     async produceTemplate(req) {
-      let key: ReturnType<typeof compileTemplate> | null = null;
-      let value: ReturnType<typeof compileTemplate>;
-      const headers: [string, ReturnType<typeof compileTemplate>][] = [];
       try {
-        value = compileTemplate(req.value, 'value');
-        if (req.key != null) key = compileTemplate(req.key, 'key');
-        for (const [k, v] of Object.entries(req.headers ?? {}))
-          headers.push([k, compileTemplate(v, `header ${k}`)]);
+        // Compiled here too, so a bad template is refused before a job starts.
+        compileTemplate(req.value, 'value');
+        if (req.key != null) compileTemplate(req.key, 'key');
+        for (const [k, v] of Object.entries(req.headers ?? {})) compileTemplate(v, `header ${k}`);
       } catch (err) {
         if (err instanceof TemplateError)
           throw new ApiError('invalid', `topics.produceTemplate: ${err.message}`);
@@ -392,40 +389,19 @@ export function createTopics(opts: {
       const client = await opts.client(req.connection);
       if (!(await (await client.admin()).listTopics()).includes(req.topic))
         throw new ApiError('not-found', `topics.produceTemplate: topic "${req.topic}" does not exist`);
-      const producer = await client.producer();
-      const rate = req.rate ?? 0;
       return {
-        jobId: startJob('produce', req.count, async ({ signal, progress }) => {
-          const started = Date.now();
-          let done = 0;
-          try {
-            while (done < req.count && !signal.aborted) {
-              // At a rate, a batch is what one tenth of a second allows, so Stop answers quickly.
-              const size = Math.min(
-                req.count - done,
-                rate > 0 ? Math.max(1, Math.ceil(rate / 10)) : JOB_BATCH,
-              );
-              const batch: ProduceRecord[] = [];
-              for (let i = 0; i < size; i++) {
-                const ctx = { seq: done + i + 1, now: Date.now(), random: Math.random, uuid: randomUUID };
-                const r: ProduceRecord = { topic: req.topic, key: key ? key(ctx) : null, value: value(ctx) };
-                if (headers.length > 0) r.headers = Object.fromEntries(headers.map(([k, h]) => [k, h(ctx)]));
-                batch.push(r);
-              }
-              await producer.send(batch);
-              done += size;
-              progress(done);
-              if (rate > 0) {
-                const due = started + (done / rate) * 1000;
-                const wait = due - Date.now();
-                if (wait > 0) await sleep(wait, signal);
-              }
-            }
-          } finally {
-            await producer.close().catch(() => undefined);
-          }
-          return done;
-        }),
+        jobId: startJob('produce', req.count, ({ signal, progress }) =>
+          produceGenerated(client, {
+            topic: req.topic,
+            ...(req.key != null ? { key: req.key } : {}),
+            value: req.value,
+            ...(req.headers ? { headers: req.headers } : {}),
+            count: req.count,
+            ...(req.rate !== undefined ? { rate: req.rate } : {}),
+            signal,
+            onProgress: progress,
+          }),
+        ),
       };
     },
 
@@ -475,16 +451,4 @@ function adminError(what: string) {
       throw new ApiError('invalid', `${what}: ${e.message}`);
     throw err;
   };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((res) => {
-    const t = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      res();
-    }
-  });
 }

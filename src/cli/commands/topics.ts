@@ -393,6 +393,12 @@ export function registerTopics(program: Command): void {
       '-f, --file <file>',
       'JSONL records, "-" for stdin; each line {"key"?, "value", "headers"?, "partition"?, "timestamp"?}',
     )
+    .option(
+      '--count <n>',
+      'generate n records: --key, --value and headers are templates ({{seq}}, {{uuid}}, {{choice:a|b}}, {{int:1-9}}, {{now}}, {{iso}})',
+      intArg('--count'),
+    )
+    .option('--rate <n>', 'with --count: records per second (default: as fast as possible)', intArg('--rate'))
     .action(async function (
       this: Command,
       topic: string,
@@ -403,11 +409,31 @@ export function registerTopics(program: Command): void {
         partition?: number;
         timestamp?: number;
         file?: string;
+        count?: number;
+        rate?: number;
       },
     ) {
       if ((opts.value === undefined) === (opts.file === undefined))
         this.error('error: give either --value or --file');
+      if (opts.count !== undefined && opts.file !== undefined)
+        this.error('error: --count needs --value, not --file');
+      if (opts.rate !== undefined && opts.count === undefined) this.error('error: --rate needs --count');
       await withClient(this, opts, async (client) => {
+        if (opts.count !== undefined) {
+          const { produceGenerated } = await import('../../inspector/generate');
+          const headers = parseHeaders(opts.header);
+          const records = await produceGenerated(client, {
+            topic,
+            value: opts.value ?? '',
+            ...(opts.key !== undefined ? { key: opts.key } : {}),
+            ...(headers ? { headers } : {}),
+            count: opts.count,
+            ...(opts.rate !== undefined ? { rate: opts.rate } : {}),
+          });
+          if (opts.json) printJson({ records });
+          else process.stdout.write(`produced ${records} record(s) to ${topic}\n`);
+          return;
+        }
         if (opts.file !== undefined) {
           const { importTopic } = await import('../../inspector/transfer');
           const r = await importTopic(client, opts.file === '-' ? process.stdin : opts.file, {

@@ -26,6 +26,11 @@ export const WINDOW_MS = 1000;
 export const CATEGORIES = ['books', 'games', 'music', 'films'];
 /** A record far ahead in event time: it closes every window of the real input. */
 export const SENTINEL = 'zz-end';
+/**
+ * With several partitions the sentinel also goes with each real category (see crashAndRestart):
+ * its windows lie at or after `T0 + spanMs`, outside the reference.
+ */
+export const SENTINEL_GROUPS = 1 + CATEGORIES.length;
 
 export interface InputRecord {
   id: string;
@@ -36,9 +41,10 @@ export interface InputRecord {
 
 /**
  * `n` records over `spanMs` of event time, in event-time order (one partition, no maxOutOfOrder:
- * nothing is late on the first pass, so the reference needs no lateness model), then the sentinel.
+ * nothing is late on the first pass, so the reference needs no lateness model), then the sentinel,
+ * `sentinelAfterMs` after the last window.
  */
-export function makeInput(n: number, spanMs: number, seed: number): InputRecord[] {
+export function makeInput(n: number, spanMs: number, seed: number, sentinelAfterMs = 60_000): InputRecord[] {
   const r = rng(seed);
   const out: InputRecord[] = [];
   for (let i = 0; i < n; i++)
@@ -48,7 +54,7 @@ export function makeInput(n: number, spanMs: number, seed: number): InputRecord[
       value: 1 + Math.floor(r() * 100),
       ts: T0 + Math.floor((i * spanMs) / n),
     });
-  out.push({ id: 'sentinel', category: SENTINEL, value: 1, ts: T0 + spanMs + 60_000 });
+  out.push({ id: 'sentinel', category: SENTINEL, value: 1, ts: T0 + spanMs + sentinelAfterMs });
   return out;
 }
 
@@ -89,7 +95,15 @@ export function referenceFiltered(input: InputRecord[]): Map<string, number> {
   return new Map(input.filter((r) => r.value > 50).map((r) => [r.id, r.value * 2]));
 }
 
-export function crashSpec(name: string): object {
+/**
+ * The pipeline under test. With `partitions` > 1 its source has that many partitions, so the
+ * window's input crosses `<name>-per-second-repartition` (as partial aggregates); with 1 the
+ * planner keeps that edge in-process. Through a repartition the window's watermark follows its
+ * repartition partition, where the source tasks' sends interleave: one task may run ahead of
+ * another by the backlog a restart finds (up to a slice of the input), so that needs
+ * `maxOutOfOrder` (a duration) for nothing to be late.
+ */
+export function crashSpec(name: string, partitions = 1, maxOutOfOrder?: string): object {
   return {
     kflow: 1,
     name,
@@ -100,7 +114,8 @@ export function crashSpec(name: string): object {
         config: {
           topic: `${name}-in`,
           eventTime: 'ts',
-          partitions: 1,
+          partitions,
+          ...(maxOutOfOrder ? { maxOutOfOrder } : {}),
           fields: { id: 'string', category: 'string', value: 'number', ts: 'timestamp' },
         },
       },
@@ -137,12 +152,12 @@ export interface CrashEnv {
   close(): Promise<void>;
 }
 
-export async function startCrashEnv(name: string): Promise<CrashEnv> {
+export async function startCrashEnv(name: string, partitions = 1, maxOutOfOrder?: string): Promise<CrashEnv> {
   const dir = mkdtempSync(join(tmpdir(), `kflow-${name}-`));
   const broker = await startChildBroker(['--data', join(dir, 'broker')]);
   const client = await connect(embeddedProfile(broker.bootstrap));
   const specFile = join(dir, 'spec.json');
-  writeFileSync(specFile, JSON.stringify(crashSpec(name), null, 2));
+  writeFileSync(specFile, JSON.stringify(crashSpec(name, partitions, maxOutOfOrder), null, 2));
   return {
     broker,
     client,
@@ -158,8 +173,21 @@ export async function startCrashEnv(name: string): Promise<CrashEnv> {
   };
 }
 
-export async function createInputTopic(client: KafkaClient, topic: string): Promise<void> {
-  await (await client.admin()).createTopics([{ name: topic, partitions: 1 }]);
+export async function createInputTopic(client: KafkaClient, topic: string, partitions = 1): Promise<void> {
+  await (await client.admin()).createTopics([{ name: topic, partitions }]);
+}
+
+/**
+ * Where a record goes. One partition: keyed by category, as before. Several: keyed by id and dealt
+ * round robin by its index (`e<i>` → i mod partitions), so every (window, category) group has
+ * records in every partition and only the repartition brings them together. The sentinel goes to
+ * the partition it is given (`crashAndRestart` sends one copy to each, so every partition's
+ * watermark passes the input's last window).
+ */
+function placement(r: InputRecord, partitions: number): { key: string; partition?: number } {
+  if (partitions === 1) return { key: r.category };
+  const i = Number(r.id.slice(1));
+  return { key: r.id, partition: Number.isInteger(i) ? i % partitions : 0 };
 }
 
 /** Produces `records` in order, `perSend` at a time, `gapMs` apart: input arriving while the run works. */
@@ -169,12 +197,13 @@ export async function trickle(
   records: InputRecord[],
   perSend: number,
   gapMs: number,
+  partitions = 1,
 ): Promise<void> {
   for (let i = 0; i < records.length; i += perSend) {
     await producer.send(
       records
         .slice(i, i + perSend)
-        .map((r) => ({ topic, key: r.category, value: JSON.stringify(r), timestamp: r.ts })),
+        .map((r) => ({ topic, ...placement(r, partitions), value: JSON.stringify(r), timestamp: r.ts })),
     );
     if (i + perSend < records.length) await sleep(gapMs);
   }
@@ -260,9 +289,10 @@ export async function crashAndRestart(
   name: string,
   guarantee: 'at-least-once' | 'exactly-once',
   input: InputRecord[],
-  opts: { kills: number; seed: number; untilIdleS: number },
+  opts: { kills: number; seed: number; untilIdleS: number; partitions?: number },
 ): Promise<CrashLog> {
   const r = rng(opts.seed);
+  const partitions = opts.partitions ?? 1;
   const group = `kflow-${name}`;
   const inTopic = `${name}-in`;
   const topics = [inTopic, `${name}-per-second-repartition`];
@@ -293,7 +323,7 @@ export async function crashAndRestart(
       if (exitedEarly !== undefined || startedMs === null)
         throw new Error(`run ${i + 1} did not start (${String(exitedEarly)}): ${p.stderr()}`);
       const before = await committedTotal(env.client, group, topics);
-      const feeding = trickle(producer, inTopic, body.slice(i * slice, (i + 1) * slice), 50, 100);
+      const feeding = trickle(producer, inTopic, body.slice(i * slice, (i + 1) * slice), 50, 100, partitions);
       // Then the run restores its state and commits its first batch: it is consuming.
       const assignedAt = Date.now();
       while (exitedEarly === undefined && Date.now() - assignedAt < 60_000) {
@@ -313,13 +343,35 @@ export async function crashAndRestart(
           `kill ${i + 1}: assigned ${startedMs} ms, consuming ${consumingMs} ms, killed ${killAfterMs} ms later, committed ${await committedTotal(env.client, group, topics)}`,
         );
     }
-    await trickle(
-      producer,
-      inTopic,
-      input.filter((x) => x.category === SENTINEL),
-      1,
-      0,
-    );
+    const sentinels = input.filter((x) => x.category === SENTINEL);
+    if (partitions === 1) await trickle(producer, inTopic, sentinels, 1, 0);
+    else {
+      // Through the repartition each window task sees only its own groups, so the sentinel goes
+      // with its own category and each real one (so it reaches every window task), and
+      // only once the drain has committed all of the input: earlier, its jump in event time
+      // would make the records of source tasks still behind late.
+      const drain = spawnPipeline(env, guarantee, ['--until-idle', String(opts.untilIdleS)]);
+      const t0 = Date.now();
+      while (drain.child.exitCode === null && Date.now() - t0 < 120_000) {
+        if ((await committedTotal(env.client, group, [inTopic])) >= BigInt(body.length)) break;
+        await sleep(50);
+      }
+      for (let p = 0; p < partitions; p++)
+        await producer.send(
+          sentinels.flatMap((x) =>
+            [SENTINEL, ...CATEGORIES].map((category) => ({
+              topic: inTopic,
+              key: x.id,
+              partition: p,
+              value: JSON.stringify({ ...x, category }),
+              timestamp: x.ts,
+            })),
+          ),
+        );
+      log.finalExit = await drain.exited;
+      log.finalStderr = drain.stderr();
+      return log;
+    }
   } finally {
     await producer.close();
   }
@@ -336,7 +388,9 @@ export async function readAll(
   topic: string,
   isolation: 'read_committed' | 'read_uncommitted',
 ): Promise<ConsumedRecord[]> {
-  const m = await readToEnd(client, 'crash-test-read', [{ topic, partitions: [0] }], { isolation });
+  const offs = await (await client.admin()).topicOffsets(topic);
+  const partitions = offs.map((o) => o.partition);
+  const m = await readToEnd(client, 'crash-test-read', [{ topic, partitions }], { isolation });
   return [...m.values()].flat();
 }
 

@@ -382,7 +382,9 @@ export function registerTopics(program: Command): void {
     topics
       .command('produce')
       .argument('<topic>')
-      .description('produce one record, or many from a JSONL file (the export format)'),
+      .description(
+        'produce one record, many from a JSONL file (the export format), or --count records from templates',
+      ),
   )
     .option('-k, --key <key>', 'record key')
     .option('-V, --value <value>', 'record value (text; use --file for bytes)')

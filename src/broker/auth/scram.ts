@@ -14,11 +14,19 @@
  *   any              anything bad    SaslAuthFailure        failed (terminal)
  *   done / failed    anything        SaslAuthFailure        failed
  */
-import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  SCRAM_HASH_BYTES,
+  saltedPassword,
+  scramDigest as h,
+  scramHmac as hmac,
+  scramKeys,
+  xorBytes as xor,
+  type ScramHash,
+} from '../../protocol/scram';
 import { SaslAuthFailure, INVALID_CREDENTIALS } from './errors';
 
-/** Hash functions SCRAM runs on; sha1 exists for RFC 5802's test vector only, it is never offered. */
-export type ScramHash = 'sha1' | 'sha256' | 'sha512';
+export { saltedPassword, type ScramHash };
 export type ScramMechanism = 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
 
 export const SCRAM_MECHANISMS: Record<ScramMechanism, ScramHash> = {
@@ -37,40 +45,20 @@ export interface ScramCredential {
   readonly serverKey: Buffer;
 }
 
-const hashLength: Record<ScramHash, number> = { sha1: 20, sha256: 32, sha512: 64 };
-
-function hmac(hash: ScramHash, key: Buffer, data: string | Buffer): Buffer {
-  return createHmac(hash, key).update(data).digest();
-}
-
-function h(hash: ScramHash, data: Buffer): Buffer {
-  return createHash(hash).update(data).digest();
-}
-
-/** SaltedPassword = Hi(password, salt, i) (PBKDF2 with HMAC). No SASLprep, as Kafka's ScramFormatter. */
-export function saltedPassword(hash: ScramHash, password: string, salt: Buffer, iterations: number): Buffer {
-  return pbkdf2Sync(Buffer.from(password, 'utf8'), salt, iterations, hashLength[hash], hash);
-}
-
 export function deriveScramCredential(
   hash: ScramHash,
   password: string,
   salt: Buffer = randomBytes(32),
   iterations = DEFAULT_SCRAM_ITERATIONS,
 ): ScramCredential {
-  const salted = saltedPassword(hash, password, salt, iterations);
-  return {
-    salt,
-    iterations,
-    storedKey: h(hash, hmac(hash, salted, 'Client Key')),
-    serverKey: hmac(hash, salted, 'Server Key'),
-  };
+  const { storedKey, serverKey } = scramKeys(hash, saltedPassword(hash, password, salt, iterations));
+  return { salt, iterations, storedKey, serverKey };
 }
 
 /** True when `password` yields the credential's StoredKey; compared in constant time. */
 export function passwordMatches(hash: ScramHash, credential: ScramCredential, password: string): boolean {
   const salted = saltedPassword(hash, password, credential.salt, credential.iterations);
-  return timingSafeEqual(h(hash, hmac(hash, salted, 'Client Key')), credential.storedKey);
+  return timingSafeEqual(scramKeys(hash, salted).storedKey, credential.storedKey);
 }
 
 /** Decodes a SCRAM saslname: `=2C` is a comma, `=3D` an equals sign, any other `=` is malformed. */
@@ -231,17 +219,11 @@ function isPrintableNonce(s: string): boolean {
   return /^[\x21-\x2b\x2d-\x7e]+$/.test(s);
 }
 
-function xor(a: Buffer, b: Buffer): Buffer {
-  const out = Buffer.alloc(a.length);
-  for (let i = 0; i < a.length; i++) out[i] = (a[i] as number) ^ (b[i] as number);
-  return out;
-}
-
 function randomCredential(hash: ScramHash): ScramCredential {
   return {
     salt: randomBytes(32),
     iterations: DEFAULT_SCRAM_ITERATIONS,
-    storedKey: randomBytes(hashLength[hash]),
-    serverKey: randomBytes(hashLength[hash]),
+    storedKey: randomBytes(SCRAM_HASH_BYTES[hash]),
+    serverKey: randomBytes(SCRAM_HASH_BYTES[hash]),
   };
 }

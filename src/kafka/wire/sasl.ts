@@ -4,8 +4,9 @@
  * SaslHandshake v1 + SaslAuthenticate. The SCRAM client is a pure state machine (messages in,
  * messages out) so it is tested without sockets; `authenticate` drives it over a connection.
  */
-import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { ApiKey } from '../../protocol/generated/index';
+import { saltedPassword, scramHmac, scramKeys, xorBytes } from '../../protocol/scram';
 import type { BrokerConnection } from './connection';
 import { KafkaResponseError, WireAuthError } from './errors';
 
@@ -16,7 +17,6 @@ export interface SaslCredentials {
 }
 
 type Hash = 'sha256' | 'sha512';
-const HASH_BYTES: Record<Hash, number> = { sha256: 32, sha512: 64 };
 
 /** PLAIN's single message: authzid (empty), user, password, NUL-separated. */
 export function plainMessage(username: string, password: string): Buffer {
@@ -69,22 +69,12 @@ export class ScramClient {
       throw new Error('the server nonce does not extend ours');
     if (!s) throw new Error('the server sent no salt');
     if (!Number.isInteger(i) || i < 1) throw new Error(`the iteration count "${a.get('i')}" is invalid`);
-    const salted = pbkdf2Sync(
-      Buffer.from(this.password, 'utf8'),
-      Buffer.from(s, 'base64'),
-      i,
-      HASH_BYTES[this.hash],
-      this.hash,
-    );
+    const salted = saltedPassword(this.hash, this.password, Buffer.from(s, 'base64'), i);
     const withoutProof = `c=${Buffer.from('n,,').toString('base64')},r=${r}`;
     const authMessage = `${this.clientFirstBare},${serverFirst},${withoutProof}`;
-    const clientKey = createHmac(this.hash, salted).update('Client Key').digest();
-    const storedKey = createHash(this.hash).update(clientKey).digest();
-    const signature = createHmac(this.hash, storedKey).update(authMessage).digest();
-    const proof = Buffer.alloc(clientKey.length);
-    for (let k = 0; k < proof.length; k++) proof[k] = clientKey[k]! ^ signature[k]!;
-    const serverKey = createHmac(this.hash, salted).update('Server Key').digest();
-    this.serverSignature = createHmac(this.hash, serverKey).update(authMessage).digest();
+    const { clientKey, storedKey, serverKey } = scramKeys(this.hash, salted);
+    const proof = xorBytes(clientKey, scramHmac(this.hash, storedKey, authMessage));
+    this.serverSignature = scramHmac(this.hash, serverKey, authMessage);
     return `${withoutProof},p=${proof.toString('base64')}`;
   }
 

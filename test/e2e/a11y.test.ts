@@ -143,4 +143,25 @@ describe.runIf(enabled)('accessibility in the browser', () => {
     await page.keyboard.press('Escape');
     await help.waitFor({ state: 'hidden' });
   }, 120_000);
+
+  it('follows the system colour scheme until a theme is picked, and the picked theme wins', async () => {
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const pick = (theme: string | null) =>
+      page.evaluate((t) => {
+        if (t) document.documentElement.dataset['theme'] = t;
+        else delete document.documentElement.dataset['theme'];
+      }, theme);
+    const white = 'rgb(255, 255, 255)';
+    const dark = 'rgb(13, 17, 23)';
+    await pick(null);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await background()).toBe(dark);
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(await background()).toBe(white);
+    await pick('dark');
+    expect(await background()).toBe(dark);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await pick('light');
+    expect(await background()).toBe(white);
+  }, 60_000);
 });

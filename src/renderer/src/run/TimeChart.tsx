@@ -38,8 +38,18 @@ function canDraw(): boolean {
   }
 }
 
+/**
+ * A theme colour as the canvas needs it: the variables hold `light-dark(...)`, which only a CSS
+ * property resolves, so a hidden probe's computed `color` gives the colour in effect.
+ */
 function cssVar(el: Element, name: string, fallback: string): string {
-  return getComputedStyle(el).getPropertyValue(name).trim() || fallback;
+  const probe = document.createElement('span');
+  probe.style.display = 'none';
+  probe.style.color = `var(${name}, ${fallback})`;
+  el.appendChild(probe);
+  const colour = getComputedStyle(probe).color;
+  probe.remove();
+  return colour || fallback;
 }
 
 /**

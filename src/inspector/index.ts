@@ -10,3 +10,4 @@ export * from './topics';
 export * from './groups';
 export * from './template';
 export * from './generate';
+export * from './pace';

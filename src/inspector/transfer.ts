@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Bytes, KafkaClient, KafkaProducer, ProduceRecord, RecordMetadata } from '../kafka/client';
 import { exportChunk, parseImportLine, type ImportedRecord } from './format';
+import { replaySchedule, type Pace } from './pace';
 import { readTopic, type ReadProgress, type StartAt, type StopAt } from './read';
 
 export interface SingleRecord {
@@ -82,6 +83,13 @@ export interface ImportOptions {
   timestamps?: 'preserve' | 'now';
   /** Records per produce call; 20,000 by default. */
   batchRecords?: number;
+  /**
+   * 'fast' (default): as fast as the broker takes them; 'original': replay, each record sent
+   * when its exported timestamp's distance from the first one has passed (divided by `speed`).
+   */
+  pace?: Pace;
+  /** With pace 'original': 10 replays ten times faster than recorded; 1 by default. */
+  speed?: number;
   signal?: AbortSignal;
   onProgress?: (p: { records: number; lines: number }) => void;
 }
@@ -117,8 +125,13 @@ function toProduce(topic: string, r: ImportedRecord, partitions: number, opts: I
   return p;
 }
 
-/** Produces every line of a JSONL input (a path or a stream) to `opts.topic`, in order. */
+/**
+ * Produces every line of a JSONL input (a path or a stream) to `opts.topic`, in order. A line
+ * that does not parse stops the import with an ImportLineError naming it: every line before it
+ * has been produced, nothing after it.
+ */
 export async function importTopic(client: KafkaClient, input: Readable | string, opts: ImportOptions) {
+  const dueAt = opts.pace === 'original' ? replaySchedule(opts.speed ?? 1) : undefined;
   const admin = await client.admin();
   const partitions = (await admin.topicOffsets(opts.topic)).length;
   if (partitions === 0) throw new Error(`topic "${opts.topic}" does not exist`);
@@ -142,6 +155,7 @@ export async function importTopic(client: KafkaClient, input: Readable | string,
       opts.onProgress?.({ records, lines: lineNo });
     });
   };
+  const started = Date.now();
   try {
     for await (const line of lines) {
       lineNo++;
@@ -151,7 +165,20 @@ export async function importTopic(client: KafkaClient, input: Readable | string,
       try {
         rec = parseImportLine(line);
       } catch (err) {
+        // The lines before the bad one all go out, so the error names where to resume.
+        if (batch.length > 0) await flush();
+        await inFlight;
         throw new ImportLineError(lineNo, (err as Error).message);
+      }
+      if (dueAt) {
+        const wait = started + dueAt(rec.timestamp) - Date.now();
+        if (wait > 0) {
+          // Everything due before this record goes out before the pause.
+          if (batch.length > 0) await flush();
+          await inFlight;
+          await sleep(wait, opts.signal);
+          if (opts.signal?.aborted) break;
+        }
       }
       batch.push(toProduce(opts.topic, rec, partitions, opts));
       if (batch.length >= size) await flush();
@@ -164,4 +191,18 @@ export async function importTopic(client: KafkaClient, input: Readable | string,
     lines.close();
     await producer.close();
   }
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((res) => {
+    if (signal?.aborted) return res();
+    const done = () => {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      res();
+    };
+    const t = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

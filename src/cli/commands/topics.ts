@@ -503,7 +503,7 @@ export function registerTopics(program: Command): void {
     topics
       .command('import')
       .argument('<topic>')
-      .description('produce a JSONL export into a topic (replay, redrive, copy)'),
+      .description('produce a JSONL export into a topic (copy, redrive; replay with --pace original)'),
   )
     .requiredOption('-i, --in <file>', 'JSONL file, "-" for stdin')
     .addOption(
@@ -519,6 +519,24 @@ export function registerTopics(program: Command): void {
         .choices(['preserve', 'now'])
         .default('preserve'),
     )
+    .addOption(
+      new Option(
+        '--pace <pace>',
+        'fast: as fast as the broker takes them; original: replay with the gaps between the exported timestamps',
+      )
+        .choices(['fast', 'original'])
+        .default('fast'),
+    )
+    .option(
+      '--speed <factor>',
+      'with --pace original: 10 replays ten times faster, 0.5 at half speed',
+      (v: string) => {
+        const n = Number(v);
+        if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('a number above 0, e.g. 10');
+        return n;
+      },
+      1,
+    )
     .action(async function (
       this: Command,
       topic: string,
@@ -526,6 +544,8 @@ export function registerTopics(program: Command): void {
         in: string;
         partitioning: 'preserve' | 'key';
         timestamps: 'preserve' | 'now';
+        pace: 'fast' | 'original';
+        speed: number;
       },
     ) {
       await withClient(this, opts, async (client) => {
@@ -537,6 +557,8 @@ export function registerTopics(program: Command): void {
             topic,
             partitioning: opts.partitioning,
             timestamps: opts.timestamps,
+            pace: opts.pace,
+            speed: opts.speed,
             signal,
             onProgress: (p) => progress.update(`imported ${p.records} record(s)`),
           });

@@ -57,7 +57,16 @@ import {
 import { partitionKeyFn } from './keys';
 import { readToEnd } from './restore';
 import { TaskGraph, timeOptions } from './task-graph';
+import {
+  MarkerSchedule,
+  channelId,
+  encodeMarker,
+  markerOf,
+  repartitionOutputs,
+  upstreamTasks,
+} from './watermark-markers';
 import { RunMetrics, type MetricsBatch } from '../metrics/metrics';
+import { DLQ_HEADERS } from '../../spec/dead-letter';
 
 export type Guarantee = 'at-least-once' | 'exactly-once';
 
@@ -145,15 +154,8 @@ const DEFAULT_COMMIT_INTERVAL_EOS = 100;
 const REBALANCE_ERROR =
   /rebalanc|generation|unknown.?member|not.?coordinator|coordinator.?not|not running|not.?initiali[sz]ed/i;
 
-/** Headers of a dead letter. */
-export const DLQ_HEADERS = {
-  pipeline: 'kflow-pipeline',
-  node: 'kflow-node',
-  error: 'kflow-error',
-  topic: 'kflow-source-topic',
-  partition: 'kflow-source-partition',
-  offset: 'kflow-source-offset',
-} as const;
+// The headers of a dead letter live in the common layer: redrive and the app read them too.
+export { DLQ_HEADERS };
 
 const silent: IoLogger = { info: () => undefined, warn: () => undefined };
 
@@ -507,8 +509,11 @@ export class PipelineRun extends EventEmitter {
     for (const src of sub.sources)
       if (!src.external)
         graph.addPartition(`${src.nodeId}/${partition}`, timeOptions(this.nodes.get(src.nodeId) as SpecNode));
-    for (const t of sub.repartitionInputs)
-      graph.addPartition(`rp:${t}/${partition}`, this.repartitionTime(t));
+    // A repartition partition: one channel per upstream task, moved by its watermark markers.
+    for (const t of sub.repartitionInputs) {
+      const channel = { maxOutOfOrder: 0, idleTimeout: this.repartitionTime(t).idleTimeout };
+      for (const up of upstreamTasks(this.plan, t)) graph.addPartition(channelId(t, partition, up), channel);
+    }
 
     // Restore: apply each node's changelog entries, in log order, to its stores.
     let wm = -Infinity;
@@ -581,10 +586,16 @@ export class PipelineRun extends EventEmitter {
     let processed = 0;
     let last: bigint | undefined;
     if (input.repartition) {
-      const rpTime = this.repartitionTime(batch.topic);
-      const partitionId = `rp:${tp}`;
+      const channel = { maxOutOfOrder: 0, idleTimeout: this.repartitionTime(batch.topic).idleTimeout };
       for (const r of records) {
         if (from !== undefined && r.offset < from) continue;
+        const marker = markerOf(r);
+        if (marker !== undefined) {
+          graph.observe(channelId(batch.topic, batch.partition, marker.task), marker.watermark, channel);
+          graph.advance();
+          last = r.offset;
+          continue;
+        }
         let decoded;
         try {
           decoded = decodeRepartition(r);
@@ -593,8 +604,7 @@ export class PipelineRun extends EventEmitter {
           last = r.offset;
           continue;
         }
-        graph.observe(partitionId, decoded.record.timestamp, rpTime);
-        graph.deliver(this.repartitionTarget(batch.topic, decoded.port), decoded.port, decoded.record);
+        graph.deliverCrossed(this.repartitionTarget(batch.topic, decoded.port), decoded.port, decoded.record);
         graph.advance();
         processed++;
         last = r.offset;
@@ -775,6 +785,22 @@ export class PipelineRun extends EventEmitter {
     this.pending.push(encodeRepartition(r, rp.topic, partitionFor(key, rp.partitions), rp.toPort));
   }
 
+  private markerSchedule: MarkerSchedule | undefined;
+
+  /** After the task's records of this flush: its watermark to every partition of its repartition topics. */
+  private pushMarkers(t: Task, wm: number): void {
+    const outputs = repartitionOutputs(this.plan, t.sub.id);
+    if (outputs.length === 0) return;
+    this.markerSchedule ??= new MarkerSchedule(
+      Math.min(1000, ...this.plan.repartitions.map((r) => this.repartitionTime(r.topic).idleTimeout / 4)),
+    );
+    const hadInput = t.sub.sources.some((s) => this.pendingOffsets.has(`${s.topic}/${t.partition}`));
+    const send = this.markerSchedule.due(t.id, wm, hadInput, Date.now());
+    if (send === undefined) return;
+    for (const o of outputs)
+      for (let p = 0; p < o.partitions; p++) this.pending.push(encodeMarker(o.topic, p, t.id, send));
+  }
+
   /** Records or input positions wait to be flushed. */
   private hasOutput(): boolean {
     return this.pending.length > 0 || this.pendingOffsets.size > 0 || this.pendingExternal.length > 0;
@@ -837,6 +863,7 @@ export class PipelineRun extends EventEmitter {
         d.values.clear();
       }
       const wm = t.graph.watermark();
+      this.pushMarkers(t, wm);
       if (wm > t.lastWatermark && Number.isFinite(wm)) {
         t.lastWatermark = wm;
         for (const topic of t.changelogs)

@@ -11,3 +11,4 @@ export * from './groups';
 export * from './template';
 export * from './generate';
 export * from './pace';
+export * from './redrive';

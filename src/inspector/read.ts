@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ConsumedRecord, KafkaAdmin, KafkaClient, KafkaConsumer } from '../kafka/client';
-import { wireClientFor, WireProtocolError } from '../kafka/wire/index';
+import { WireProtocolError } from '../kafka/wire/index';
 import { compileFilter } from './filter';
 
 export { compileFilter, FilterError } from './filter';
@@ -242,7 +242,8 @@ export async function readTopic(client: KafkaClient, opts: ReadOptions): Promise
     return !finished;
   };
 
-  const wire = opts.client === 'kafkajs' ? undefined : wireClientFor(client);
+  // The client's own wire client, shared by every read and closed with the client.
+  const wire = opts.client === 'kafkajs' ? undefined : client.wire();
   if (wire) {
     let handed = false;
     try {
@@ -269,8 +270,6 @@ export async function readTopic(client: KafkaClient, opts: ReadOptions): Promise
     } catch (err) {
       // A broker the wire client cannot talk to (no common API version): kafkajs may.
       if (handed || !(err instanceof WireProtocolError)) throw err;
-    } finally {
-      wire.close();
     }
   }
   return readWithKafkajs(client, admin, opts, ranges, take, () => {

@@ -34,7 +34,7 @@ import { linearGrouping } from './kafkajs-grouping';
 import { beforeRejoin } from './kafkajs-rebalance';
 import { copartitionAssigner } from './kafkajs-assigner';
 import { WireSeamProducer } from './wire-producer';
-import { wireClientFor, type WireClient } from './wire/index';
+import { WireClient, wireOptionsFrom } from './wire/index';
 import { kafkajs } from './kafkajs-module';
 import { kafkajsConfig, tlsOptions, type KafkajsConfigOptions } from './kafkajs-config';
 import { probeBroker } from './probe';
@@ -312,6 +312,12 @@ export interface KafkaClient {
   consumer(opts: ConsumerOptions): Promise<KafkaConsumer>;
   /** DNS → TCP → TLS per bootstrap broker, then SASL and a metadata request; answers within `timeoutMs`. */
   testConnection(opts?: { timeoutMs?: number }): Promise<ConnectionTestResult>;
+  /**
+   * kflow's own wire client (src/kafka/wire) on this client's resolved settings, made on first use
+   * and shared by every caller until close(); undefined when the profile needs kafkajs (AWS IAM,
+   * or KFLOW_KAFKA_CLIENT=kafkajs). Callers never close it themselves.
+   */
+  wire(): WireClient | undefined;
   close(): Promise<void>;
 }
 
@@ -365,7 +371,7 @@ class KafkajsClient implements KafkaClient {
 
   async producer(opts: ProducerOptions = {}): Promise<KafkaProducer> {
     if (opts.fast === true && opts.transactionalId === undefined) {
-      const wire = this.wireClient();
+      const wire = this.wire();
       if (wire) {
         const acks = opts.acks === 0 ? undefined : opts.acks;
         const p = new WireSeamProducer(wire, {
@@ -386,16 +392,17 @@ class KafkajsClient implements KafkaClient {
     return p;
   }
 
-  private wire: WireClient | null | undefined;
+  /** null once known that the profile needs kafkajs. */
+  private wireShared: WireClient | null | undefined;
 
-  /** One wire client per seam client, on the same settings; null when the profile needs kafkajs. */
-  private wireClient(): WireClient | undefined {
-    if (this.wire === undefined) {
-      this.wire = wireClientFor(this) ?? null;
-      const w = this.wire;
+  wire(): WireClient | undefined {
+    if (this.wireShared === undefined) {
+      const o = wireOptionsFrom(this.profile, this.config);
+      const w = o ? new WireClient(o) : null;
+      this.wireShared = w;
       if (w) this.closers.add(async () => w.close());
     }
-    return this.wire ?? undefined;
+    return this.wireShared ?? undefined;
   }
 
   async consumer(opts: ConsumerOptions): Promise<KafkaConsumer> {
@@ -473,7 +480,7 @@ class KafkajsClient implements KafkaClient {
     const closers = [...this.closers];
     this.closers.clear();
     this.adminP = undefined;
-    this.wire = undefined;
+    this.wireShared = undefined;
     await Promise.allSettled(closers.map((c) => c()));
   }
 }

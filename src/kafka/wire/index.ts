@@ -12,7 +12,6 @@
  * wire.close();
  * ```
  */
-import type { KafkaClient } from '../client';
 import type { ConnectionProfile } from '../profile';
 import type { SecretResolver } from '../profile';
 import { envSecretResolver } from '../profile';
@@ -104,28 +103,24 @@ export async function wireOptions(
   return opts;
 }
 
-/** The kafkajs settings a seam client was built with (its resolved TLS options and SASL secret). */
-interface KafkajsBuilt {
-  config?: { ssl?: unknown; sasl?: { mechanism?: string; username?: string; password?: string } };
+/** The settings a seam client was built with: its resolved TLS options and SASL secret. */
+export interface SeamSettings {
+  ssl?: unknown;
+  sasl?: { mechanism?: string; username?: string; password?: string } | object;
 }
 
 /**
- * A wire client reaching the same cluster with the same credentials as `client`, or undefined
- * when it cannot (AWS IAM, or KFLOW_KAFKA_CLIENT=kafkajs). The seam resolved the profile's
- * secrets with its own resolver (the keychain on a desktop); its settings are reused rather
- * than resolved again.
+ * Cluster options reaching the same cluster with the same credentials as a seam client built
+ * with `built`, or undefined when the wire client cannot (AWS IAM, OAuth, or
+ * KFLOW_KAFKA_CLIENT=kafkajs). The seam resolved the profile's secrets with its own resolver (the
+ * keychain on a desktop); they are reused rather than resolved again.
  */
-export function wireClientFor(client: KafkaClient): WireClient | undefined {
-  if (!wireSupports(client.profile)) return undefined;
-  const built = (client as unknown as KafkajsBuilt).config;
-  if (built === undefined) return undefined;
-  const opts: ClusterOptions = {
-    bootstrap: [...client.profile.bootstrap],
-    clientId: client.profile.clientId ?? 'kflow',
-  };
+export function wireOptionsFrom(profile: ConnectionProfile, built: SeamSettings): ClusterOptions | undefined {
+  if (!wireSupports(profile)) return undefined;
+  const opts: ClusterOptions = { bootstrap: [...profile.bootstrap], clientId: profile.clientId ?? 'kflow' };
   if (built.ssl !== undefined && built.ssl !== false)
     opts.tls = built.ssl === true ? {} : (built.ssl as object);
-  const s = built.sasl;
+  const s = built.sasl as { mechanism?: string; username?: string; password?: string } | undefined;
   if (s !== undefined) {
     const mechanism = s.mechanism as SaslCredentials['mechanism'];
     if (
@@ -136,5 +131,5 @@ export function wireClientFor(client: KafkaClient): WireClient | undefined {
       return undefined;
     opts.sasl = { mechanism, username: s.username, password: s.password };
   }
-  return new WireClient(opts);
+  return opts;
 }

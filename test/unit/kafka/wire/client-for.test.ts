@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect } from '../../../../src/kafka/client';
-import { WireClient, wireClientFor, wireOptions } from '../../../../src/kafka/wire/index';
+import { WireClient, wireOptions } from '../../../../src/kafka/wire/index';
 
 const secrets = () => 'p4ss';
 
@@ -8,7 +8,7 @@ afterEach(() => {
   delete process.env['KFLOW_KAFKA_CLIENT'];
 });
 
-describe('wireClientFor', () => {
+describe('KafkaClient.wire()', () => {
   it('reuses the seam client’s resolved TLS and SASL settings', async () => {
     const client = await connect(
       {
@@ -19,15 +19,25 @@ describe('wireClientFor', () => {
       },
       { secrets },
     );
-    const wire = wireClientFor(client);
+    const wire = client.wire();
     expect(wire).toBeInstanceOf(WireClient);
     expect(wire!.cluster.opts).toMatchObject({
       bootstrap: ['127.0.0.1:1'],
       tls: { rejectUnauthorized: false },
       sasl: { mechanism: 'scram-sha-512', username: 'alice', password: 'p4ss' },
     });
-    wire!.close();
     await client.close();
+  });
+
+  it('is one wire client per seam client, closed with it', async () => {
+    const client = await connect({ name: 'plain', bootstrap: ['127.0.0.1:1'] });
+    const wire = client.wire();
+    expect(wire).toBeDefined();
+    expect(client.wire()).toBe(wire);
+    await client.close();
+    await expect(wire!.cluster.connectTo({ host: '127.0.0.1', port: 1 })).rejects.toThrow(
+      'the client is closed',
+    );
   });
 
   it('is undefined for AWS IAM and when KFLOW_KAFKA_CLIENT=kafkajs', async () => {
@@ -37,16 +47,17 @@ describe('wireClientFor', () => {
       tls: {},
       sasl: { mechanism: 'aws-iam', region: 'eu-west-1' },
     });
-    expect(wireClientFor(iam)).toBeUndefined();
+    expect(iam.wire()).toBeUndefined();
     await iam.close();
-    const plain = await connect({ name: 'plain', bootstrap: ['127.0.0.1:1'] });
     process.env['KFLOW_KAFKA_CLIENT'] = 'kafkajs';
-    expect(wireClientFor(plain)).toBeUndefined();
+    const forced = await connect({ name: 'plain', bootstrap: ['127.0.0.1:1'] });
+    expect(forced.wire()).toBeUndefined();
+    await forced.close();
     delete process.env['KFLOW_KAFKA_CLIENT'];
-    const wire = wireClientFor(plain);
+    const plain = await connect({ name: 'plain', bootstrap: ['127.0.0.1:1'] });
+    const wire = plain.wire();
     expect(wire?.cluster.opts.tls).toBeUndefined();
     expect(wire?.cluster.opts.sasl).toBeUndefined();
-    wire?.close();
     await plain.close();
   });
 

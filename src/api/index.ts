@@ -227,9 +227,106 @@ export interface ProduceTemplateRequest {
 /** Progress of a long topic operation (`topic.job` events until one `topic.jobDone`). */
 export interface TopicJobView {
   jobId: string;
-  kind: 'produce';
+  kind: 'redrive' | 'produce' | 'export' | 'import';
   done: number;
   total: number | null;
+  /** An export's JSONL file, once done: download it through `ApiClient.transfers`. */
+  fileId?: string;
+  /** An import stopped by a line that does not parse: its number (1-based). */
+  line?: number;
+}
+
+/**
+ * A range of a topic to a JSONL file (one line per record: keys, values, headers, timestamps,
+ * partition, offset; binary safe). Starts as the record browser's `from`, stops at the end of the
+ * log when the export starts, at `until`, or after `limit` records.
+ */
+export interface ExportTopicRequest {
+  connection?: string;
+  topic: string;
+  partitions?: number[];
+  from?: ReadFrom;
+  until?: { kind: 'offset'; offset: string } | { kind: 'time'; ms: number };
+  filter?: string;
+  limit?: number;
+}
+
+/**
+ * Produces an uploaded JSONL file (`ApiClient.transfers.upload`) into a topic: an import, a
+ * replay (`pace: 'original'`, `speed`), or a bulk produce (`partitioning: 'key'`, `timestamps: 'now'`).
+ */
+export interface ImportTopicRequest {
+  connection?: string;
+  topic: string;
+  uploadId: string;
+  /** 'preserve' (default): a record keeps its partition when the topic has it, else by key. */
+  partitioning?: 'preserve' | 'key';
+  /** 'preserve' (default) keeps each record's timestamp; 'now' stamps it when produced. */
+  timestamps?: 'preserve' | 'now';
+  /** 'fast' (default) or 'original': the gaps between the records' timestamps, divided by `speed`. */
+  pace?: 'fast' | 'original';
+  speed?: number;
+}
+
+/**
+ * Which dead letters a redrive moves back to their original topic (the `kflow-source-topic`
+ * header): every given matcher must hold. See docs/topics.md, "Dead-letter redrive".
+ */
+export interface RedriveRequest {
+  connection?: string;
+  /** The dead-letter topic. */
+  topic: string;
+  /** A kflow expression over the value, `_key` and `_headers` (kflow-error, kflow-source-topic, …). */
+  filter?: string;
+  /** The original topic, exactly. */
+  sourceTopic?: string;
+  /** The pipeline node that failed, exactly. */
+  node?: string;
+  /** Text the error message contains. */
+  error?: string;
+  /** Produce every record to this topic instead of its original one. */
+  to?: string;
+  /** 'committed' (default): after what earlier redrives of this topic handled; 'earliest': all of it. */
+  from?: 'committed' | 'earliest';
+  /** Stop after this many matching records. */
+  limit?: number;
+  /** Records kept per original topic as samples; 5 by default. */
+  samples?: number;
+}
+
+/** What a redrive found (preview) or did: per original topic, what was skipped, the position. */
+export interface RedriveReportView {
+  deadLetterTopic: string;
+  dryRun: boolean;
+  /** The consumer group that holds how far redrive has looked (`kflow-redrive.<topic>`). */
+  group: string;
+  scanned: number;
+  byTopic: {
+    topic: string;
+    count: number;
+    samples: {
+      partition: number;
+      offset: string;
+      key: string | null;
+      error: string | null;
+      node: string | null;
+    }[];
+  }[];
+  /** Records produced and acknowledged (0 in a preview). */
+  moved: number;
+  /** Matching dead letters with no source topic header, or naming a topic that does not exist. */
+  skipped: {
+    count: number;
+    first: {
+      partition: number;
+      offset: string;
+      reason: 'no-source-topic' | 'unknown-topic';
+      sourceTopic: string | null;
+    }[];
+  };
+  reason: 'end' | 'limit' | 'cancelled';
+  started: { partition: number; offset: string }[];
+  position: { partition: number; offset: string }[];
 }
 
 export type ReadFrom =
@@ -320,6 +417,17 @@ export interface TopicsApi {
   produceTemplate(req: ProduceTemplateRequest): Promise<{ jobId: string }>;
   /** Stops a job; it ends with `topic.jobDone` (`stopped: true`). */
   jobStop(jobId: string): Promise<void>;
+  /** Counts and samples what a redrive would move; nothing is produced or committed. */
+  redrivePreview(req: RedriveRequest): Promise<RedriveReportView>;
+  /**
+   * Starts moving dead letters back: progress as `topic.job` (kind 'redrive', done = records
+   * read), then `topic.redriveDone` with the report, then `topic.jobDone`. `jobStop` cancels.
+   */
+  redrive(req: RedriveRequest): Promise<{ jobId: string }>;
+  /** Starts an export to a file; its `topic.jobDone` carries the `fileId`. */
+  exportStart(req: ExportTopicRequest): Promise<{ jobId: string }>;
+  /** Starts producing an uploaded JSONL file; a bad line ends it with its number (`job.line`). */
+  importStart(req: ImportTopicRequest): Promise<{ jobId: string }>;
 }
 
 export interface ResetOffsetsRequest {
@@ -472,6 +580,7 @@ export type ServerEvent =
   | { type: 'topic.tailEnded'; tailId: string; error?: string }
   | { type: 'topic.job'; job: TopicJobView }
   | { type: 'topic.jobDone'; job: TopicJobView; stopped: boolean; error?: string }
+  | { type: 'topic.redriveDone'; jobId: string; report: RedriveReportView }
   | { type: 'deploy.progress'; progress: DeployProgressView }
   | { type: 'deploy.done'; result: DeployResultView };
 
@@ -508,6 +617,10 @@ export const API_METHODS = [
   'topics.deleteGroup',
   'topics.produceTemplate',
   'topics.jobStop',
+  'topics.redrivePreview',
+  'topics.redrive',
+  'topics.exportStart',
+  'topics.importStart',
   'export.targets',
   'export.render',
   'export.deploy',
@@ -561,4 +674,13 @@ export interface ApiClient {
   api: KflowApi;
   /** Calls `listener` for every pushed event until the returned function is called. */
   subscribe(listener: (event: ServerEvent) => void): () => void;
+  /** Files too large for a call (JSONL export/import), streamed; absent where not supported. */
+  transfers?: TransferClient;
+}
+
+export interface TransferClient {
+  /** Streams a file to the backend for `topics.importStart`. */
+  upload(file: Blob): Promise<{ uploadId: string }>;
+  /** Saves an export's file where the user chooses (a browser download). */
+  download(fileId: string, fileName: string): void;
 }

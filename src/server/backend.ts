@@ -15,6 +15,7 @@ import { createPipelines } from './pipelines';
 import { createRuns } from './runs';
 import type { SecretStore } from './secrets';
 import { createTopics } from './topics';
+import { createTransferFiles, type TransferFiles } from './transfer-jobs';
 
 export interface BackendOptions {
   /** The app's data dir: recent files, connection profiles, the embedded broker's data. */
@@ -29,6 +30,8 @@ export interface BackendOptions {
 export interface Backend {
   api: KflowApi;
   events: { subscribe(listener: (event: ServerEvent) => void): () => void };
+  /** Export and import files (`kflow web` serves them at `/transfers`). */
+  transfers: TransferFiles;
   close(): Promise<void>;
 }
 
@@ -42,6 +45,7 @@ export function dataPaths(dataDir: string) {
     broker: path.join(dataDir, 'broker'),
     draft: path.join(dataDir, 'draft.json'),
     secrets: path.join(dataDir, 'secrets.json'),
+    transfers: path.join(dataDir, 'transfers'),
   };
 }
 
@@ -57,7 +61,8 @@ export function createBackend(opts: BackendOptions): Backend {
     ...(opts.env ? { env: opts.env } : {}),
   });
   const runs = createRuns({ client: (name) => connections.client(name), events: bus, log });
-  const topics = createTopics({ client: (name) => connections.client(name), events: bus, log });
+  const transfers = createTransferFiles(paths.transfers);
+  const topics = createTopics({ client: (name) => connections.client(name), events: bus, log, transfers });
   const api: KflowApi = {
     pipelines: createPipelines({
       recentFile: paths.recent,
@@ -72,9 +77,11 @@ export function createBackend(opts: BackendOptions): Backend {
   return {
     api,
     events: { subscribe: (l) => bus.subscribe(l) },
+    transfers,
     close() {
       closing ??= (async () => {
         await topics.close();
+        await transfers.close();
         await runs.close();
         await connections.close();
         await embedded.close();

@@ -37,6 +37,10 @@ export interface WebServerOptions {
   port: number;
   /** Generated when omitted (tests pass their own). */
   token?: string;
+  /** Export downloads and import uploads at `/transfers` (same checks as `/api`). */
+  transfers?: {
+    handleRequest(req: IncomingMessage, res: ServerResponse, headers: Record<string, string>): Promise<void>;
+  };
   log?: Log;
 }
 
@@ -149,6 +153,18 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     sendJson(res, response.ok ? 200 : STATUS[response.error.code], response);
   }
 
+  /** `PUT /transfers` (an upload) and `GET /transfers/<fileId>` (a download, token in the query). */
+  async function onTransfers(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!opts.transfers) return sendText(res, 404, 'not found');
+    if (!originOk(req, false)) return sendText(res, 403, 'forbidden origin');
+    const auth = req.headers.authorization;
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    // A download is a plain link the browser saves to disk, so its token travels in the query.
+    const given = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length) : url.searchParams.get('token');
+    if (!tokenMatches(given, token)) return sendText(res, 401, 'missing or wrong token');
+    await opts.transfers.handleRequest(req, res, baseHeaders());
+  }
+
   async function onStatic(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'GET only');
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -183,7 +199,14 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   const server = http.createServer((req, res) => {
     if (!hostOk(req)) return sendText(res, 403, 'forbidden host');
     const pathname = (req.url ?? '/').split('?')[0];
-    const handler = pathname === '/api' ? onApi : pathname === '/events' ? null : onStatic;
+    const handler =
+      pathname === '/api'
+        ? onApi
+        : pathname === '/events'
+          ? null
+          : pathname === '/transfers' || pathname?.startsWith('/transfers/')
+            ? onTransfers
+            : onStatic;
     if (!handler) return sendText(res, 426, 'the event stream is a WebSocket');
     handler(req, res).catch((err: unknown) => {
       log.error('request failed', { error: String((err as Error)?.message ?? err) });

@@ -30,6 +30,19 @@ const readFrom = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('time'), ms: z.number().int().min(0) }),
 ]);
 
+const redriveRequest = z.strictObject({
+  connection,
+  topic,
+  filter: z.string().max(4096).optional(),
+  sourceTopic: topic.optional(),
+  node: name.optional(),
+  error: z.string().max(4096).optional(),
+  to: topic.optional(),
+  from: z.enum(['committed', 'earliest']).optional(),
+  limit: z.number().int().min(1).optional(),
+  samples: z.number().int().min(0).max(100).optional(),
+});
+
 const tailRequest = z.strictObject({
   connection,
   topic,
@@ -143,6 +156,35 @@ export const PARAMS = {
     }),
   ]),
   'topics.jobStop': z.tuple([name]),
+  'topics.redrivePreview': z.tuple([redriveRequest]),
+  'topics.redrive': z.tuple([redriveRequest]),
+  'topics.exportStart': z.tuple([
+    z.strictObject({
+      connection,
+      topic,
+      partitions,
+      from: readFrom.optional(),
+      until: z
+        .discriminatedUnion('kind', [
+          z.strictObject({ kind: z.literal('offset'), offset }),
+          z.strictObject({ kind: z.literal('time'), ms: z.number().int().min(0) }),
+        ])
+        .optional(),
+      filter: z.string().max(4096).optional(),
+      limit: z.number().int().min(1).optional(),
+    }),
+  ]),
+  'topics.importStart': z.tuple([
+    z.strictObject({
+      connection,
+      topic,
+      uploadId: z.string().regex(/^[0-9a-f]{32}$/, { message: 'an upload id from the transfer upload' }),
+      partitioning: z.enum(['preserve', 'key']).optional(),
+      timestamps: z.enum(['preserve', 'now']).optional(),
+      pace: z.enum(['fast', 'original']).optional(),
+      speed: z.number().positive().max(1_000_000).optional(),
+    }),
+  ]),
   'export.targets': z.tuple([]),
   'export.render': z.tuple([
     z.strictObject({ spec, profile: z.unknown(), target: z.enum(['plan', 'cloudformation', 'terraform']) }),

@@ -33,6 +33,7 @@ import {
   listGroups,
   listTopics,
   describeTopic,
+  ImportLineError,
   produceGenerated,
   produceRecord,
   readTopic,
@@ -45,6 +46,8 @@ import type { ConsumedRecord, KafkaClient, TopicConfigEntry } from '../kafka/cli
 import { ConnectionError } from '../kafka/errors';
 import type { Log } from './errors';
 import type { EventBus } from './events';
+import { redriveMethods } from './redrive';
+import { transferMethods, type StartJob, type TransferFiles } from './transfer-jobs';
 
 export const MAX_READ = 1000;
 const DEFAULT_READ = 100;
@@ -114,6 +117,8 @@ export function createTopics(opts: {
   client(connection: string | undefined): Promise<KafkaClient>;
   events: EventBus;
   log: Log;
+  /** Where exports and uploads live; without it exportStart/importStart are refused. */
+  transfers?: TransferFiles;
 }): Topics {
   const tails = new Map<string, Tail>();
   const jobs = new Map<string, AbortController>();
@@ -139,44 +144,47 @@ export function createTopics(opts: {
     };
   }
 
-  function startJob(
-    kind: TopicJobView['kind'],
-    total: number | null,
-    work: (job: { signal: AbortSignal; progress(done: number): void }) => Promise<number>,
-  ): string {
+  const startJob: StartJob = (kind, total, work) => {
     if (jobs.size >= MAX_JOBS)
       throw new ApiError('conflict', `at most ${MAX_JOBS} topic jobs run at once: stop one first`);
     const jobId = `job-${randomBytes(6).toString('hex')}`;
     const abort = new AbortController();
     jobs.set(jobId, abort);
     let last = 0;
+    let latest = 0;
     const view = (done: number): TopicJobView => ({ jobId, kind, done, total });
     const progress = (done: number) => {
+      latest = done;
       const now = Date.now();
       if (now - last < JOB_PROGRESS_MS) return;
       last = now;
       opts.events.emit({ type: 'topic.job', job: view(done) });
     };
     work({ signal: abort.signal, progress }).then(
-      (done) => {
+      (r) => {
         jobs.delete(jobId);
-        opts.events.emit({ type: 'topic.jobDone', job: view(done), stopped: abort.signal.aborted });
+        const job =
+          typeof r === 'number' ? view(r) : { ...view(r.done), ...(r.fileId ? { fileId: r.fileId } : {}) };
+        opts.events.emit({ type: 'topic.jobDone', job, stopped: abort.signal.aborted });
       },
       (err: unknown) => {
         jobs.delete(jobId);
         opts.log.warn('topic job failed', { jobId, error: String((err as Error)?.message ?? err) });
         opts.events.emit({
           type: 'topic.jobDone',
-          job: view(0),
+          // An import stopped by a bad line says which, and how many records went out before it.
+          job: err instanceof ImportLineError ? { ...view(latest), line: err.line } : view(latest),
           stopped: abort.signal.aborted,
           error: err instanceof Error ? err.message : 'the job stopped on an internal error',
         });
       },
     );
     return jobId;
-  }
+  };
 
   const api: TopicsApi = {
+    ...redriveMethods({ client: opts.client, startJob, events: opts.events }),
+    ...transferMethods({ client: opts.client, startJob, files: opts.transfers, startAt }),
     async list(connection) {
       const topics = await listTopics(await opts.client(connection));
       return topics.map((t) => ({ name: t.name, partitions: t.partitions, records: t.records.toString() }));

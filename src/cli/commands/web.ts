@@ -56,6 +56,7 @@ export function registerWeb(program: Command): void {
         server = await startWebServer({
           api: backend.api,
           events: backend.events,
+          transfers: backend.transfers,
           staticDir,
           port: opts.port,
           log,

@@ -4,7 +4,13 @@
  * cannot set headers on a WebSocket). The socket is open while someone listens and reconnects
  * with backoff when the server goes away.
  */
-import { ApiError, type ApiClient, type ApiResponse, type ServerEvent } from '../../../api/index';
+import {
+  ApiError,
+  type ApiClient,
+  type ApiResponse,
+  type ServerEvent,
+  type TransferClient,
+} from '../../../api/index';
 import { buildApi } from './client';
 
 /** The subprotocol the server selects; the token travels as a second offered one. */
@@ -67,7 +73,37 @@ export function httpApiClient(options: HttpClientOptions): ApiClient {
       );
     }
   });
-  return { api, subscribe: eventStream(options) };
+  return { api, subscribe: eventStream(options), transfers: transferClient(options, doFetch) };
+}
+
+/** Files stream straight from disk to `PUT /transfers`, and downloads are links the browser saves. */
+function transferClient(options: HttpClientOptions, doFetch: typeof fetch): TransferClient {
+  return {
+    async upload(file) {
+      let res: Response;
+      try {
+        res = await doFetch(`${options.origin}/transfers`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${options.token}` },
+          body: file,
+        });
+      } catch {
+        throw new ApiError('connection', `cannot upload to the kflow server at ${options.origin}`);
+      }
+      if (!res.ok)
+        throw new ApiError('invalid', `the upload failed: HTTP ${res.status} ${(await res.text()).trim()}`);
+      return (await res.json()) as { uploadId: string };
+    },
+    download(fileId, fileName) {
+      const a = document.createElement('a');
+      a.href = `${options.origin}/transfers/${encodeURIComponent(fileId)}?token=${encodeURIComponent(options.token)}`;
+      a.download = fileName;
+      a.rel = 'noopener';
+      document.body.append(a);
+      a.click();
+      a.remove();
+    },
+  };
 }
 
 function eventStream(options: HttpClientOptions): ApiClient['subscribe'] {

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { KafkaClient } from '../../kafka/client';
 import type { StartAt, StopAt } from '../../inspector/read';
+import { registerRedrive } from './redrive';
 
 /** Options every topics/groups command takes to reach a cluster. */
 export interface ConnectionCliOptions {
@@ -161,7 +162,7 @@ function parseHeaders(list: string[] | undefined): Record<string, string> | unde
 }
 
 /** Aborts on Ctrl-C / SIGTERM, so a tail or a long scan closes its consumer before exiting. */
-function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
+export function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
   const ac = new AbortController();
   const stop = () => ac.abort();
   process.once('SIGINT', stop);
@@ -574,6 +575,8 @@ export function registerTopics(program: Command): void {
         }
       });
     });
+
+  registerRedrive(topics);
 
   for (const c of topics.commands) c.exitOverride();
   topics.exitOverride();

@@ -1,137 +1,142 @@
+// Redrive planning without a broker: which dead letters a selection keeps, where each goes, what
+// goes back (dead-letter headers stripped, key, value, timestamp kept) and how the report counts.
 import { describe, expect, it } from 'vitest';
 import type { ConsumedRecord } from '../../../src/kafka/client';
 import {
   dispositionOf,
   emptyReport,
   matchedOf,
+  redriveGroup,
   redriveRecord,
   RedriveInputError,
   selectRecords,
   tally,
 } from '../../../src/inspector/redrive';
 
-const dead = (
+function dead(
   offset: number,
-  headers: Record<string, string | string[]>,
-  value = '{"n":1}',
-  key: string | null = 'k',
-): ConsumedRecord => ({
-  topic: 'orders.dlq',
-  partition: 0,
-  offset: BigInt(offset),
-  timestamp: 1_700_000_000_123n,
-  key: key === null ? null : Buffer.from(key),
-  value: Buffer.from(value),
-  headers: Object.fromEntries(
-    Object.entries(headers).map(([k, v]) => [
-      k,
-      Array.isArray(v) ? v.map((x) => Buffer.from(x)) : Buffer.from(v),
-    ]),
-  ),
-});
-
-const fromOrders = (offset: number, error = 'bad amount', extra: Record<string, string> = {}) =>
-  dead(offset, {
-    'kflow-pipeline': 'p',
-    'kflow-node': 'parse',
-    'kflow-error': error,
-    'kflow-source-topic': 'orders',
-    'kflow-source-partition': '2',
-    'kflow-source-offset': '41',
-    ...extra,
-  });
+  over: {
+    topic?: string | null;
+    node?: string;
+    error?: string;
+    partition?: string;
+    extra?: Record<string, string>;
+  } = {},
+  value = '{"amount":5}',
+): ConsumedRecord {
+  const h: Record<string, Buffer> = {
+    'kflow-pipeline': Buffer.from('orders-p'),
+    'kflow-node': Buffer.from(over.node ?? 'parse'),
+    'kflow-error': Buffer.from(over.error ?? 'bad json at 3'),
+    'kflow-source-partition': Buffer.from(over.partition ?? '1'),
+    'kflow-source-offset': Buffer.from('42'),
+  };
+  if (over.topic !== null) h['kflow-source-topic'] = Buffer.from(over.topic ?? 'orders');
+  for (const [k, v] of Object.entries(over.extra ?? {})) h[k] = Buffer.from(v);
+  return {
+    topic: 'orders.dlq',
+    partition: 0,
+    offset: BigInt(offset),
+    key: Buffer.from(`k${offset}`),
+    value: Buffer.from(value),
+    timestamp: 1_700_000_000_000n + BigInt(offset),
+    headers: h,
+  } as unknown as ConsumedRecord;
+}
 
 describe('selectRecords', () => {
-  it('matches source topic, node and error text, and a filter over headers and value', () => {
-    const a = fromOrders(0, 'bad amount: -1');
-    const b = fromOrders(1, 'timeout');
-    expect(selectRecords({})(a)).toBe(true);
-    expect(selectRecords({ error: 'amount' })(a)).toBe(true);
-    expect(selectRecords({ error: 'amount' })(b)).toBe(false);
-    expect(selectRecords({ sourceTopic: 'orders' })(a)).toBe(true);
-    expect(selectRecords({ sourceTopic: 'payments' })(a)).toBe(false);
-    expect(selectRecords({ node: 'parse' })(a)).toBe(true);
-    expect(selectRecords({ node: 'enrich' })(a)).toBe(false);
-    expect(selectRecords({ filter: "_headers['kflow-error'] = 'timeout'" })(b)).toBe(true);
-    expect(selectRecords({ filter: "_headers['kflow-error'] = 'timeout'" })(a)).toBe(false);
-    expect(selectRecords({ filter: 'n = 1', error: 'timeout' })(b)).toBe(true);
-    expect(selectRecords({ filter: 'n = 2' })(b)).toBe(false);
+  it('keeps everything without matchers', () => {
+    expect(selectRecords()(dead(0))).toBe(true);
   });
-
-  it('a filter that does not parse is a RedriveInputError', () => {
-    expect(() => selectRecords({ filter: 'n = = 1' })).toThrow(RedriveInputError);
+  it('matches source topic and node exactly, error by contained text', () => {
+    const m = selectRecords({ sourceTopic: 'orders', node: 'parse', error: 'json' });
+    expect(m(dead(0))).toBe(true);
+    expect(m(dead(0, { topic: 'orders-2' }))).toBe(false);
+    expect(m(dead(0, { node: 'parse2' }))).toBe(false);
+    expect(m(dead(0, { error: 'timeout' }))).toBe(false);
+  });
+  it('runs the filter over value and headers, the error included', () => {
+    const m = selectRecords({ filter: "amount > 3 AND _headers['kflow-error'] LIKE 'bad%'" });
+    expect(m(dead(0))).toBe(true);
+    expect(m(dead(0, {}, '{"amount":2}'))).toBe(false);
+    expect(m(dead(0, { error: 'timeout' }))).toBe(false);
+  });
+  it('names a filter that does not parse as bad input', () => {
+    expect(() => selectRecords({ filter: 'amount >' })).toThrow(RedriveInputError);
   });
 });
 
 describe('dispositionOf', () => {
-  const topics = new Set(['orders', 'orders.dlq', 'orders-fixed']);
-  it('moves to the source topic, or to the override', () => {
-    expect(dispositionOf(fromOrders(0), true, topics)).toEqual({ kind: 'move', target: 'orders' });
-    expect(dispositionOf(fromOrders(0), true, topics, 'orders-fixed')).toEqual({
-      kind: 'move',
-      target: 'orders-fixed',
-    });
-    expect(dispositionOf(fromOrders(0), false, topics)).toEqual({ kind: 'unmatched' });
+  const topics = new Set(['orders', 'orders.dlq', 'retry']);
+  it('sends a match to the topic its header names', () => {
+    expect(dispositionOf(dead(0), true, topics)).toEqual({ kind: 'move', target: 'orders' });
   });
-  it('skips a record with no source header or naming a topic that does not exist', () => {
-    expect(dispositionOf(dead(3, { 'kflow-error': 'x' }), true, topics)).toEqual({
+  it('leaves a non-match alone', () => {
+    expect(dispositionOf(dead(0), false, topics)).toEqual({ kind: 'unmatched' });
+  });
+  it('skips a record without source header or with a topic that does not exist', () => {
+    expect(dispositionOf(dead(0, { topic: null }), true, topics)).toEqual({
       kind: 'skip',
       reason: 'no-source-topic',
       sourceTopic: null,
     });
-    expect(dispositionOf(dead(4, { 'kflow-source-topic': 'gone' }), true, topics)).toEqual({
+    expect(dispositionOf(dead(0, { topic: 'gone' }), true, topics)).toEqual({
       kind: 'skip',
       reason: 'unknown-topic',
       sourceTopic: 'gone',
     });
   });
+  it('sends everything to the override, even without a source header', () => {
+    expect(dispositionOf(dead(0, { topic: null }), true, topics, 'retry')).toEqual({
+      kind: 'move',
+      target: 'retry',
+    });
+  });
 });
 
 describe('redriveRecord', () => {
-  it('keeps key, value, timestamp and other headers; strips the dead-letter headers', () => {
-    const r = fromOrders(0, 'bad', { trace: 't-1' });
-    const p = redriveRecord(r, 'orders', 3);
+  it('keeps key, value, timestamp and other headers; drops the six dead-letter headers', () => {
+    const p = redriveRecord(dead(7, { extra: { trace: 't-1' } }), 'orders', 3);
     expect(p.topic).toBe('orders');
-    expect(p.key).toEqual(Buffer.from('k'));
-    expect(p.value).toEqual(Buffer.from('{"n":1}'));
-    expect(p.timestamp).toBe(1_700_000_000_123);
-    expect(p.headers).toEqual({ trace: Buffer.from('t-1') });
-    // Back to partition 2 of its own topic, which has 3 partitions.
-    expect(p.partition).toBe(2);
+    expect(p.key?.toString()).toBe('k7');
+    expect(p.value?.toString()).toBe('{"amount":5}');
+    expect(p.timestamp).toBe(1_700_000_000_007);
+    expect(Object.keys(p.headers ?? {})).toEqual(['trace']);
   });
-  it('goes by key when the partition is missing or the target is another topic', () => {
-    expect(redriveRecord(fromOrders(0), 'orders', 2).partition).toBeUndefined();
-    expect(redriveRecord(fromOrders(0), 'orders-fixed', 3).partition).toBeUndefined();
-    expect(redriveRecord(fromOrders(0), 'orders', 3).headers).toBeUndefined();
-  });
-  it('passes a repeated header through as a list', () => {
-    const r = dead(0, { 'kflow-source-topic': 'orders', tag: ['a', 'b'] });
-    expect(redriveRecord(r, 'orders', 1).headers).toEqual({ tag: [Buffer.from('a'), Buffer.from('b')] });
+  it('goes back to its original partition when that exists in its own topic, by key otherwise', () => {
+    expect(redriveRecord(dead(0), 'orders', 3).partition).toBe(1);
+    expect(redriveRecord(dead(0), 'orders', 1).partition).toBeUndefined();
+    expect(redriveRecord(dead(0), 'retry', 3).partition).toBeUndefined();
+    expect(redriveRecord(dead(0), 'orders', 3).headers).toBeUndefined();
   });
 });
 
 describe('tally', () => {
-  it('counts per target topic in first-seen order, samples the first ones with their error, lists skipped', () => {
-    const rep = emptyReport('orders.dlq', true);
+  it('counts per target in first-seen order, keeps samples with the error, lists skipped', () => {
+    const r = emptyReport('orders.dlq', true);
     const topics = new Set(['orders', 'payments']);
-    const pay = (o: number) => dead(o, { 'kflow-source-topic': 'payments', 'kflow-error': `e${o}` });
-    const recs = [fromOrders(0, 'e0'), pay(1), fromOrders(2, 'e2'), fromOrders(3, 'e3'), dead(4, {}), pay(5)];
-    for (const r of recs) tally(rep, r, dispositionOf(r, true, topics), 2);
-    const n = fromOrders(6);
-    tally(rep, n, dispositionOf(n, false, topics), 2);
-    expect(rep.scanned).toBe(7);
-    expect(rep.byTopic.map((t) => [t.topic, t.count])).toEqual([
-      ['orders', 3],
-      ['payments', 2],
+    const recs = [
+      dead(0),
+      dead(1, { topic: 'payments', error: 'e1' }),
+      dead(2),
+      dead(3, { topic: 'gone' }),
+      dead(4),
+    ];
+    for (const x of recs) tally(r, x, dispositionOf(x, x.offset !== 4n, topics), 1);
+    expect(r.scanned).toBe(5);
+    expect(r.byTopic.map((t) => [t.topic, t.count])).toEqual([
+      ['orders', 2],
+      ['payments', 1],
     ]);
-    expect(rep.byTopic[0]!.samples.map((s) => [s.offset, s.error, s.key, s.node])).toEqual([
-      ['0', 'e0', 'k', 'parse'],
-      ['2', 'e2', 'k', 'parse'],
+    expect(r.byTopic[0]!.samples).toEqual([
+      { partition: 0, offset: '0', key: 'k0', error: 'bad json at 3', node: 'parse' },
     ]);
-    expect(rep.skipped).toEqual({
+    expect(r.skipped).toEqual({
       count: 1,
-      first: [{ partition: 0, offset: '4', reason: 'no-source-topic', sourceTopic: null }],
+      first: [{ partition: 0, offset: '3', reason: 'unknown-topic', sourceTopic: 'gone' }],
     });
-    expect(matchedOf(rep)).toBe(6);
+    expect(matchedOf(r)).toBe(4);
+    expect(r.group).toBe(redriveGroup('orders.dlq'));
+    expect(redriveGroup('orders.dlq')).toBe('kflow-redrive.orders.dlq');
   });
 });

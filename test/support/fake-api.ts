@@ -114,6 +114,19 @@ export function fakeApiClient(overrides: ApiOverrides = {}): FakeApiClient {
       deleteGroup: async () => {},
       produceTemplate: async () => ({ jobId: 'job-1' }),
       jobStop: async () => {},
+      redrivePreview: async (req) => ({
+        deadLetterTopic: req.topic,
+        dryRun: true,
+        group: `kflow-redrive.${req.topic}`,
+        scanned: 0,
+        byTopic: [],
+        moved: 0,
+        skipped: { count: 0, first: [] },
+        reason: 'end',
+        started: [],
+        position: [],
+      }),
+      redrive: async () => ({ jobId: 'job-1' }),
     },
     export: {
       targets: async () => [

@@ -9,7 +9,6 @@ import {
   type Connection,
   type Edge,
   type EdgeChange,
-  type NodeChange,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { getNodeKind } from '../../../nodes/index';
@@ -17,6 +16,7 @@ import type { SpecEdge as SpecEdgeOfSpec } from '../../../spec/types';
 import { connectionProblem, useEditorStore, type EdgeEnd } from '../store/index';
 import { useTheme } from '../theme';
 import { deriveEdges, deriveNodes, type CardNode, type SpecFlowEdge } from './canvas-model';
+import { useDragNodes, type DragCommit } from './drag-nodes';
 import { NodeCard } from './NodeCard';
 import { SpecEdge } from './SpecEdge';
 
@@ -47,7 +47,10 @@ function ends(c: Connection | Edge): { from: EdgeEnd; to: EdgeEnd } {
   };
 }
 
-/** The pipeline canvas. Everything it shows is derived from the editor store's spec. */
+/**
+ * The pipeline canvas. Everything it shows is derived from the editor store's spec, except the
+ * positions of a drag in progress (see drag-nodes.ts).
+ */
 export function Canvas() {
   const spec = useEditorStore((s) => s.spec);
   // Fit on mount only when there is something to fit: React Flow otherwise fits once the first
@@ -58,14 +61,13 @@ export function Canvas() {
   const focus = useEditorStore((s) => s.focus);
   const loadSeq = useEditorStore((s) => s.loadSeq);
   const colorMode = useTheme((s) => s.choice) ?? 'system';
-  const dragging = useEditorStore((s) => s.dragBase !== null);
   const [miniMap, setMiniMap] = useState(true);
   const showGrid = useStore((s) => s.transform[2] >= BACKGROUND_MIN_ZOOM);
   const flow = useReactFlow<CardNode, SpecFlowEdge>();
   const previous = useRef(new Map<string, CardNode>());
   const previousEdges = useRef(new WeakMap<SpecEdgeOfSpec, SpecFlowEdge>());
 
-  const nodes = useMemo(() => {
+  const derivedNodes = useMemo(() => {
     const derived = deriveNodes(spec, selection.nodes, sizes, previous.current);
     previous.current = new Map(derived.map((n) => [n.id, n]));
     return derived;
@@ -90,16 +92,13 @@ export function Canvas() {
     return () => clearTimeout(t);
   }, [loadSeq, flow]);
 
-  const onNodesChange = useCallback((changes: NodeChange<CardNode>[]) => {
+  // A drag's positions stay in React Flow's node state; the store hears of them once, at the end.
+  const onCommit = useCallback(({ moved, rest }: DragCommit) => {
     const store = useEditorStore.getState();
-    const dragged: Record<string, { x: number; y: number }> = {};
-    const moved: Record<string, { x: number; y: number }> = {};
     const measured: Record<string, { width: number; height: number }> = {};
     let selected: Set<string> | null = null;
-    for (const c of changes) {
-      if (c.type === 'position' && c.position) {
-        (c.dragging ? dragged : moved)[c.id] = c.position;
-      } else if (c.type === 'dimensions' && c.dimensions) {
+    for (const c of rest) {
+      if (c.type === 'dimensions' && c.dimensions) {
         const old = store.sizes[c.id];
         if (!old || old.width !== c.dimensions.width || old.height !== c.dimensions.height)
           measured[c.id] = c.dimensions;
@@ -110,15 +109,10 @@ export function Canvas() {
       }
     }
     if (Object.keys(measured).length > 0) store.setSizes(measured);
-    if (Object.keys(dragged).length > 0) store.moveNodes(dragged, { transient: true });
-    if (Object.keys(moved).length > 0) {
-      if (store.dragBase) {
-        store.moveNodes(moved, { transient: true });
-        store.endDrag();
-      } else store.moveNodes(moved);
-    }
+    if (Object.keys(moved).length > 0) store.moveNodes(moved);
     if (selected) store.select({ nodes: [...selected] });
   }, []);
+  const { nodes, onNodesChange, dragging } = useDragNodes(derivedNodes, onCommit);
 
   const onEdgesChange = useCallback((changes: EdgeChange<SpecFlowEdge>[]) => {
     const store = useEditorStore.getState();
@@ -177,8 +171,6 @@ export function Canvas() {
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
         isValidConnection={isValidConnection}
-        onNodeDragStop={() => useEditorStore.getState().endDrag()}
-        onSelectionDragStop={() => useEditorStore.getState().endDrag()}
         deleteKeyCode={null}
         multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
         selectionKeyCode="Shift"

@@ -58,8 +58,24 @@ function Ports({ nodeId, ports, side }: { nodeId: string; ports: PortView[]; sid
   );
 }
 
-/** A node on the canvas: kind, name, key settings, problem badge, live run counts. */
+/**
+ * A node on the canvas: kind, name, key settings, problem badge, live run counts. React Flow
+ * passes a dragged node new props (position, dragging) every frame; the card's content only
+ * depends on these three, so it is not rendered again while the node moves.
+ */
 export const NodeCard = memo(function NodeCard({ id, data, selected }: NodeProps<CardNode>) {
+  return <CardBody id={id} data={data} selected={selected} />;
+});
+
+const CardBody = memo(function CardBody({
+  id,
+  data,
+  selected,
+}: {
+  id: string;
+  data: CardNode['data'];
+  selected: boolean;
+}) {
   const { node } = data;
   const def = getNodeKind(node.kind);
   const label = def?.ui.label ?? node.kind;

@@ -3,8 +3,10 @@
  * inspector and the JSON view all derive from), where it lives on disk, what was last saved,
  * the selection, validation problems and the undo history.
  *
- * Every edit goes through `edit()`, which records the spec before it for undo. A node drag
- * moves nodes with `transient` moves and becomes one history entry on `endDrag()`.
+ * Every edit goes through `edit()`, which records the spec before it for undo. The canvas keeps
+ * a drag's positions in React Flow's node state and moves the nodes here once, when the drag
+ * ends (one history entry); `transient` moves with `endDrag()` do the same for a caller that
+ * must show every step through the store.
  * Validation is the common layer's validator, run ~150 ms after the last change.
  */
 import { create } from 'zustand';

@@ -4,6 +4,7 @@ import { Tabs } from '../run/Tabs';
 import { ProduceForm } from './ProduceForm';
 import { ConfigEditor, ManageTopic, TemplateProduce } from './TopicAdmin';
 import { RecordBrowser } from './RecordBrowser';
+import { looksLikeDeadLetterTopic, RedriveDialog } from './Redrive';
 import { useCall } from './use-call';
 
 export interface TopicDetailProps {
@@ -21,6 +22,7 @@ type TabId = 'records' | 'partitions' | 'config' | 'produce' | 'generate' | 'man
 /** One topic: its records, partitions (leader, replicas, ISR, offsets), config, and a produce form. */
 export function TopicDetail({ client, connection, topic, rate, onDeleted }: TopicDetailProps) {
   const [tab, setTab] = useState<TabId>('records');
+  const [redriving, setRedriving] = useState(false);
   const view = useCall(() => client.api.topics.describe(topic, connection), [client, connection, topic]);
   return (
     <div className="kf-topic-detail">
@@ -40,7 +42,29 @@ export function TopicDetail({ client, connection, topic, rate, onDeleted }: Topi
         <button type="button" onClick={() => void view.run()} disabled={view.loading}>
           Refresh topic
         </button>
+        <button
+          type="button"
+          title={
+            looksLikeDeadLetterTopic(topic)
+              ? 'This looks like a dead-letter topic: move its records back to the topics they came from'
+              : 'Move dead letters back to the topic they came from'
+          }
+          onClick={() => setRedriving(true)}
+        >
+          Redrive…
+        </button>
       </header>
+      {redriving && (
+        <RedriveDialog
+          client={client}
+          connection={connection}
+          topic={topic}
+          onClose={() => {
+            setRedriving(false);
+            void view.run();
+          }}
+        />
+      )}
       {view.error && (
         <p role="alert" className="kf-error-text">
           Could not describe {topic}: {view.error}

@@ -1,0 +1,224 @@
+/**
+ * The Redrive dialog of a topic: moves dead letters back to the topic they came from (the
+ * `kflow-source-topic` header the engine writes) after a fix. Preview counts per original topic
+ * with sample errors; Redrive runs as a topic job with progress and Stop; the result names the
+ * moved, the skipped (no or unknown source topic) and where the next redrive starts.
+ */
+import { useEffect, useId, useState } from 'react';
+import type { ApiClient, RedriveReportView, RedriveRequest, TopicJobView } from '../../../api/index';
+import { Dialog } from '../run/Dialog';
+import { errorMessage } from './use-call';
+
+/** A name that says "dead letters": the app offers Redrive prominently on such a topic. */
+export function looksLikeDeadLetterTopic(name: string): boolean {
+  return /(\.dlq|-dlq|_dlq|dead-letter|deadletter)$/i.test(name);
+}
+
+/** One line per skipped dead letter, as the dialog shows it. */
+export function skippedText(s: RedriveReportView['skipped']['first'][number]): string {
+  return `partition ${s.partition} offset ${s.offset}: ${
+    s.reason === 'no-source-topic'
+      ? 'no kflow-source-topic header'
+      : `topic "${s.sourceTopic}" does not exist`
+  }`;
+}
+
+interface Form {
+  filter: string;
+  sourceTopic: string;
+  error: string;
+  to: string;
+  fromBeginning: boolean;
+}
+
+export function RedriveDialog({
+  client,
+  connection,
+  topic,
+  onClose,
+}: {
+  client: ApiClient;
+  connection?: string;
+  topic: string;
+  onClose: () => void;
+}) {
+  const ids = useId();
+  const [form, setForm] = useState<Form>({
+    filter: '',
+    sourceTopic: '',
+    error: '',
+    to: '',
+    fromBeginning: false,
+  });
+  const [preview, setPreview] = useState<RedriveReportView | null>(null);
+  const [previewing, setPreviewing] = useState(false);
+  const [jobId, setJobId] = useState<string | null>(null);
+  const [job, setJob] = useState<TopicJobView | null>(null);
+  const [report, setReport] = useState<RedriveReportView | null>(null);
+  const [stopped, setStopped] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!jobId) return;
+    return client.subscribe((e) => {
+      if (e.type === 'topic.job' && e.job.jobId === jobId) setJob(e.job);
+      if (e.type === 'topic.redriveDone' && e.jobId === jobId) setReport(e.report);
+      if (e.type === 'topic.jobDone' && e.job.jobId === jobId) {
+        setJob(e.job);
+        setJobId(null);
+        setStopped(e.stopped);
+        if (e.error) setError(`Redrive stopped on an error: ${e.error}`);
+      }
+    });
+  }, [client, jobId]);
+
+  const request = (): RedriveRequest => ({
+    ...(connection ? { connection } : {}),
+    topic,
+    ...(form.filter.trim() ? { filter: form.filter } : {}),
+    ...(form.sourceTopic.trim() ? { sourceTopic: form.sourceTopic.trim() } : {}),
+    ...(form.error ? { error: form.error } : {}),
+    ...(form.to.trim() ? { to: form.to.trim() } : {}),
+    from: form.fromBeginning ? 'earliest' : 'committed',
+  });
+  const set = <K extends keyof Form>(k: K, v: Form[K]) => {
+    setForm((f) => ({ ...f, [k]: v }));
+    setPreview(null);
+  };
+
+  const runPreview = async () => {
+    setError(null);
+    setReport(null);
+    setPreviewing(true);
+    try {
+      setPreview(await client.api.topics.redrivePreview(request()));
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setPreviewing(false);
+    }
+  };
+  const start = async () => {
+    setError(null);
+    setReport(null);
+    setJob(null);
+    setStopped(false);
+    try {
+      setJobId((await client.api.topics.redrive(request())).jobId);
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  };
+  const running = jobId !== null;
+  const toMove = preview ? preview.byTopic.reduce((n, t) => n + t.count, 0) : 0;
+
+  return (
+    <Dialog title={`Redrive ${topic}`} onClose={onClose}>
+      <form
+        className="kf-topic-form"
+        aria-label={`Redrive dead letters from ${topic}`}
+        onSubmit={(e) => {
+          e.preventDefault();
+          void runPreview();
+        }}
+      >
+        <p className="kf-muted">
+          Moves dead letters back to the topic named in their kflow-source-topic header, without kflow’s
+          dead-letter headers. What was moved is remembered in the group kflow-redrive.{topic}.
+        </p>
+        <label htmlFor={`${ids}-filter`}>Filter</label>
+        <input
+          id={`${ids}-filter`}
+          className="kf-mono"
+          placeholder="_headers['kflow-error'] LIKE 'timeout%'"
+          value={form.filter}
+          onChange={(e) => set('filter', e.target.value)}
+        />
+        <label htmlFor={`${ids}-source`}>Original topic</label>
+        <input
+          id={`${ids}-source`}
+          value={form.sourceTopic}
+          onChange={(e) => set('sourceTopic', e.target.value)}
+        />
+        <label htmlFor={`${ids}-error`}>Error contains</label>
+        <input id={`${ids}-error`} value={form.error} onChange={(e) => set('error', e.target.value)} />
+        <label htmlFor={`${ids}-to`}>Send to topic instead</label>
+        <input id={`${ids}-to`} value={form.to} onChange={(e) => set('to', e.target.value)} />
+        <label>
+          <input
+            type="checkbox"
+            checked={form.fromBeginning}
+            onChange={(e) => set('fromBeginning', e.target.checked)}
+          />{' '}
+          From the beginning (also what earlier redrives passed)
+        </label>
+        <div className="kf-toolbar">
+          <button type="submit" disabled={previewing || running}>
+            Preview redrive
+          </button>
+          <button type="button" disabled={running || !preview || toMove === 0} onClick={() => void start()}>
+            Redrive
+          </button>
+          {running && jobId && (
+            <button type="button" onClick={() => void client.api.topics.jobStop(jobId)}>
+              Stop redrive
+            </button>
+          )}
+        </div>
+      </form>
+      {error && (
+        <p role="alert" className="kf-error-text">
+          {error}
+        </p>
+      )}
+      {preview && (
+        <table className="kf-table">
+          <caption>Redrive preview: {preview.scanned} dead letters read</caption>
+          <thead>
+            <tr>
+              <th scope="col">Original topic</th>
+              <th scope="col">Count</th>
+              <th scope="col">Sample errors</th>
+            </tr>
+          </thead>
+          <tbody>
+            {preview.byTopic.map((t) => (
+              <tr key={t.topic}>
+                <th scope="row">{t.topic}</th>
+                <td>{t.count}</td>
+                <td className="kf-mono">
+                  {[...new Set(t.samples.map((s) => s.error ?? '(none)'))].join(' · ')}
+                </td>
+              </tr>
+            ))}
+            {preview.byTopic.length === 0 && (
+              <tr>
+                <td colSpan={3}>No dead letters to move.</td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      )}
+      {preview && preview.skipped.count > 0 && (
+        <section aria-label="Dead letters that cannot go back">
+          <p className="kf-warn-text">{preview.skipped.count} matching dead letters cannot go back:</p>
+          <ul>
+            {preview.skipped.first.map((s) => (
+              <li key={`${s.partition}-${s.offset}`}>{skippedText(s)}</li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {(running || job) && (
+        <progress aria-label="Redrive progress" max={Math.max(toMove, 1)} value={job?.done ?? 0} />
+      )}
+      <p role="status">
+        {report &&
+          `${stopped ? 'Stopped after moving' : 'Moved'} ${report.moved} records` +
+            `${report.skipped.count > 0 ? `, skipped ${report.skipped.count}` : ''}` +
+            ` (${report.byTopic.map((t) => `${t.topic}: ${t.count}`).join(', ') || 'none'}).` +
+            ` Next redrive starts at ${report.position.map((p) => `${p.partition}:${p.offset}`).join(' ')}.`}
+      </p>
+    </Dialog>
+  );
+}

@@ -127,6 +127,8 @@ export function fakeApiClient(overrides: ApiOverrides = {}): FakeApiClient {
         position: [],
       }),
       redrive: async () => ({ jobId: 'job-1' }),
+      exportStart: async () => ({ jobId: 'job-1' }),
+      importStart: async () => ({ jobId: 'job-1' }),
     },
     export: {
       targets: async () => [

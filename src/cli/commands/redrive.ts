@@ -65,7 +65,7 @@ export function registerRedrive(topics: Command): void {
   )
     .option(
       '--filter <expr>',
-      'kflow expression over the value, with _key and _headers (e.g. _headers["kflow-error"])',
+      "kflow expression over the value, with _key and _headers (e.g. _headers['kflow-error'] LIKE 'timeout%')",
     )
     .option('--source-topic <topic>', 'only dead letters from this original topic')
     .option('--node <node>', 'only dead letters from this pipeline node')

@@ -504,7 +504,7 @@ export function registerTopics(program: Command): void {
     topics
       .command('import')
       .argument('<topic>')
-      .description('produce a JSONL export into a topic (copy, redrive; replay with --pace original)'),
+      .description('produce a JSONL export into a topic (copy; replay with --pace original)'),
   )
     .requiredOption('-i, --in <file>', 'JSONL file, "-" for stdin')
     .addOption(

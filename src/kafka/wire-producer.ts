@@ -5,12 +5,15 @@
  * one Produce request per leader (produceBatches). What kafkajs does per record on top of that
  * (a spread copy of every message, an encoder object and `Long` arithmetic per record) is gone.
  *
- * At-least-once only: no idempotence and no transactions (those stay on kafkajs). A request
- * retried after a lost answer may write its batches twice. Sends go one at a time, and a send's
- * requests for one partition follow each other, so each partition keeps the order of the calls.
+ * Idempotent (with acks -1, the default): one producer id per producer and a sequence per
+ * partition in every batch, so a request retried after a lost answer is written once (see
+ * wire/idempotence). No transactions (exactly-once stays on kafkajs). Sends go one at a time, and
+ * a send's requests for one partition follow each other, so each partition keeps the order of the
+ * calls and has one batch in flight (within Kafka's limit of 5 for idempotent producers).
  */
 import type { RecordInput } from '../protocol/records/batch';
 import type { Bytes, KafkaProducer, KafkaTransaction, ProduceRecord, RecordMetadata } from './client';
+import { IdempotentProducerState } from './wire/idempotence';
 import { partitionForKey, type WireClient, type WireProduceOptions } from './wire/index';
 
 export interface WireSeamProducerOptions extends WireProduceOptions {
@@ -18,6 +21,8 @@ export interface WireSeamProducerOptions extends WireProduceOptions {
   batchBytes?: number;
   /** How long enqueue() waits to gather records; 5 ms by default. */
   lingerMs?: number;
+  /** Sequence-numbered batches, written once despite retries; on by default with acks -1. */
+  idempotent?: boolean;
 }
 
 const DEFAULT_BATCH_BYTES = 512 * 1024;
@@ -43,11 +48,20 @@ export class WireSeamProducer implements KafkaProducer {
     reject: (e: unknown) => void;
   }[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private readonly produceOpts: WireProduceOptions;
 
   constructor(
     private readonly wire: WireClient,
     private readonly opts: WireSeamProducerOptions = {},
-  ) {}
+  ) {
+    const idempotent = opts.idempotent ?? (opts.acks ?? -1) === -1;
+    if (idempotent && opts.acks === 1)
+      throw new Error('an idempotent producer needs acks -1 (all in-sync replicas), not 1');
+    this.produceOpts = {
+      ...opts,
+      ...(idempotent ? { idempotence: new IdempotentProducerState() } : {}),
+    };
+  }
 
   send(records: ProduceRecord[]): Promise<RecordMetadata[]> {
     return this.serialize(() => this.produce(records, true));
@@ -152,7 +166,7 @@ export class WireSeamProducer implements KafkaProducer {
           if (chunk !== undefined) round.set(p, chunk);
         }
         if (round.size === 0) break;
-        const base = await this.wire.produce(topic, round, this.opts);
+        const base = await this.wire.produce(topic, round, this.produceOpts);
         if (meta)
           for (const [p, chunk] of round) {
             const b = base.get(p) ?? -1n;

@@ -2,15 +2,18 @@
  * @module kafka/wire/produce
  * Produce: one record batch per partition (the protocol's encodeBatch, optionally compressed),
  * one request per leader, all leaders at once; resolves with each partition's base offset once
- * acknowledged (acks -1 or 1). Not idempotent: a retry after a lost response may write a batch
- * twice, which at-least-once delivery allows. `WireProducer` puts the seam's record shape
- * (ProduceRecord → RecordMetadata) on top, with Kafka's default partitioner.
+ * acknowledged (acks -1 or 1). With `idempotence` (an IdempotentProducerState kept across calls)
+ * each batch carries the producer id, epoch and its partition's sequence, and a retry after a
+ * lost response sends the same bytes, which the broker recognises; without it a retry may write
+ * a batch twice. `WireProducer` puts the seam's record shape (ProduceRecord → RecordMetadata) on
+ * top, with Kafka's default partitioner.
  */
 import { ApiKey } from '../../protocol/generated/index';
 import { encodeBatch, type RecordInput } from '../../protocol/records/batch';
 import { CompressionCodec } from '../../protocol/records/compression';
 import type { Bytes, ProduceRecord, RecordMetadata } from '../client';
 import { KafkaResponseError, LEADER_MOVED, WireConnectionError } from './errors';
+import type { IdempotentProducerState } from './idempotence';
 import type { WireCluster } from './metadata';
 
 export type CompressionName = keyof typeof CompressionCodec;
@@ -23,7 +26,17 @@ export interface WireProduceOptions {
   timeoutMs?: number;
   /** Attempts after a leader move or a lost connection (default 5). */
   retries?: number;
+  /**
+   * Sequence numbers for an idempotent producer (needs acks -1). The caller keeps one state per
+   * producer and sends a partition's batches one after the other, so they arrive in order.
+   */
+  idempotence?: IdempotentProducerState;
 }
+
+// Kafka's error codes an idempotent producer acts on.
+const OUT_OF_ORDER_SEQUENCE_NUMBER = 45;
+const DUPLICATE_SEQUENCE_NUMBER = 46;
+const UNKNOWN_PRODUCER_ID = 59;
 
 /** Kafka's murmur2 (as the Java client's default partitioner hashes keys). */
 export function murmur2(data: Buffer): number {
@@ -109,10 +122,43 @@ async function produceRound(
 ): Promise<Map<number, bigint>> {
   const codec = CompressionCodec[opts.compression ?? 'none'];
   if (codec === undefined) throw new Error(`unknown compression "${opts.compression}"`);
+  const idem = opts.idempotence;
+  if (idem && opts.acks === 1) throw new Error('an idempotent producer needs acks -1 (all in-sync replicas)');
+  const encode = async (p: number, records: RecordInput[]): Promise<Buffer> => {
+    if (!idem) return encodeBatch(records, { compression: codec });
+    const id = await idem.ensure(async () => cluster.connection(await cluster.leader(topic, p)));
+    return encodeBatch(records, {
+      compression: codec,
+      producerId: Number(id.producerId),
+      producerEpoch: id.producerEpoch,
+      baseSequence: idem.take(topic, p, records.length),
+    });
+  };
   const encoded = new Map<number, Buffer>();
-  for (const [p, records] of batches)
-    if (records.length > 0) encoded.set(p, encodeBatch(records, { compression: codec }));
+  try {
+    for (const [p, records] of batches) if (records.length > 0) encoded.set(p, await encode(p, records));
+    return await sendEncoded(cluster, topic, encoded, opts, async (partitions) => {
+      // The broker lost or never had this producer's state, or holds other sequences: as the
+      // Java producer does (KIP-360), take a new identity and send the batches again from 0.
+      idem?.reset();
+      for (const p of partitions) encoded.set(p, await encode(p, batches.get(p) ?? []));
+    });
+  } catch (err) {
+    // Sequences were taken for batches the broker may not have: they cannot continue.
+    idem?.reset();
+    throw err;
+  }
+}
+
+async function sendEncoded(
+  cluster: WireCluster,
+  topic: string,
+  encoded: Map<number, Buffer>,
+  opts: WireProduceOptions,
+  renumber: (partitions: number[]) => Promise<void>,
+): Promise<Map<number, bigint>> {
   const out = new Map<number, bigint>();
+  const renumbered = new Set<number>();
   let todo = [...encoded.keys()];
   for (let attempt = 0; todo.length > 0; attempt++) {
     const infos = await cluster.partitions(topic, true);
@@ -124,6 +170,7 @@ async function produceRound(
     }
     const retry: number[] = [];
     let lastError: Error | undefined;
+    const resequence: number[] = [];
     await Promise.all(
       [...byLeader].map(async ([leader, partitions]) => {
         try {
@@ -138,26 +185,25 @@ async function produceRound(
           });
           for (const t of res.responses)
             for (const r of t.partitionResponses) {
+              const error = () =>
+                new KafkaResponseError(conn.address, 'Produce', r.errorCode, topic, r.index, r.errorMessage);
               if (r.errorCode === 0) out.set(r.index, r.baseOffset);
+              // An earlier attempt of this very batch reached the log: it is written once.
+              else if (r.errorCode === DUPLICATE_SEQUENCE_NUMBER && opts.idempotence)
+                out.set(r.index, r.baseOffset);
               else if (LEADER_MOVED.has(r.errorCode)) {
                 retry.push(r.index);
-                lastError = new KafkaResponseError(
-                  conn.address,
-                  'Produce',
-                  r.errorCode,
-                  topic,
-                  r.index,
-                  r.errorMessage,
-                );
-              } else
-                throw new KafkaResponseError(
-                  conn.address,
-                  'Produce',
-                  r.errorCode,
-                  topic,
-                  r.index,
-                  r.errorMessage,
-                );
+                lastError = error();
+              } else if (
+                opts.idempotence &&
+                (r.errorCode === OUT_OF_ORDER_SEQUENCE_NUMBER || r.errorCode === UNKNOWN_PRODUCER_ID) &&
+                !renumbered.has(r.index)
+              ) {
+                renumbered.add(r.index);
+                resequence.push(r.index);
+                retry.push(r.index);
+                lastError = error();
+              } else throw error();
             }
         } catch (err) {
           if (!(err instanceof WireConnectionError && err.reason !== 'tls')) throw err;
@@ -166,6 +212,7 @@ async function produceRound(
         }
       }),
     );
+    if (resequence.length > 0) await renumber(resequence);
     if (retry.length > 0) {
       if (attempt >= (opts.retries ?? 5)) throw lastError!;
       cluster.forget(topic);

@@ -276,6 +276,40 @@ describe('transactions', () => {
     expect(await consumeAll(kafka, 'tx-zombie', 1, false)).toEqual(['from-successor']);
   });
 
+  it('keeps a fenced zombie’s output and consumer offsets out: its open transaction is aborted and its later offsets and commit refused', async () => {
+    // The engine's stalled exactly-once instance: output and input positions in one open
+    // transaction when it stops; the task's new owner takes the same transactional id.
+    broker.cluster.createTopic('tx-zsrc', 1);
+    broker.cluster.createTopic('tx-zsink', 1);
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const offsetOf = async () =>
+        (await admin.fetchOffsets({ groupId: 'zombie-group', topics: ['tx-zsrc'] }))[0]?.partitions[0]
+          ?.offset;
+      const offsets = (offset: string) => ({
+        consumerGroupId: 'zombie-group',
+        topics: [{ topic: 'tx-zsrc', partitions: [{ partition: 0, offset }] }],
+      });
+      const zombie = await txProducer('tx-task-0_0');
+      const zt = await zombie.transaction();
+      await zt.send({ topic: 'tx-zsink', messages: [{ value: 'zombie-out' }] });
+      await zt.sendOffsets(offsets('7'));
+      const owner = await txProducer('tx-task-0_0');
+      const ot = await owner.transaction(); // InitProducerId: epoch bumped, the zombie's transaction aborted
+      expect(await errorTypeOf(zt.sendOffsets(offsets('9')))).not.toBe('no error');
+      expect(await errorTypeOf(zt.commit())).not.toBe('no error');
+      expect(await offsetOf()).toBe('-1');
+      await ot.send({ topic: 'tx-zsink', messages: [{ value: 'owner-out' }] });
+      await ot.sendOffsets(offsets('3'));
+      await ot.commit();
+      expect(await offsetOf()).toBe('3');
+      expect(await consumeAll(kafka, 'tx-zsink', 1, false)).toEqual(['owner-out']);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
   it('aborts a transaction that outlives transaction.timeout.ms and fences its producer', async () => {
     broker.cluster.createTopic('tx-timeout', 1);
     const p = await txProducer('tx-timeout', 500);

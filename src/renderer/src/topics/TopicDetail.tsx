@@ -4,6 +4,7 @@ import { Tabs } from '../run/Tabs';
 import { ProduceForm } from './ProduceForm';
 import { ConfigEditor, ManageTopic, TemplateProduce } from './TopicAdmin';
 import { RecordBrowser } from './RecordBrowser';
+import { ExportDialog, ImportDialog } from './Transfer';
 import { looksLikeDeadLetterTopic, RedriveDialog } from './Redrive';
 import { useCall } from './use-call';
 
@@ -23,6 +24,7 @@ type TabId = 'records' | 'partitions' | 'config' | 'produce' | 'generate' | 'man
 export function TopicDetail({ client, connection, topic, rate, onDeleted }: TopicDetailProps) {
   const [tab, setTab] = useState<TabId>('records');
   const [redriving, setRedriving] = useState(false);
+  const [transfer, setTransfer] = useState<'export' | 'import' | null>(null);
   const view = useCall(() => client.api.topics.describe(topic, connection), [client, connection, topic]);
   return (
     <div className="kf-topic-detail">
@@ -42,6 +44,12 @@ export function TopicDetail({ client, connection, topic, rate, onDeleted }: Topi
         <button type="button" onClick={() => void view.run()} disabled={view.loading}>
           Refresh topic
         </button>
+        <button type="button" onClick={() => setTransfer('export')}>
+          Export…
+        </button>
+        <button type="button" onClick={() => setTransfer('import')}>
+          Import…
+        </button>
         <button
           type="button"
           title={
@@ -54,6 +62,23 @@ export function TopicDetail({ client, connection, topic, rate, onDeleted }: Topi
           Redrive…
         </button>
       </header>
+      {transfer === 'export' && (
+        <ExportDialog
+          client={client}
+          connection={connection}
+          topic={topic}
+          onClose={() => setTransfer(null)}
+        />
+      )}
+      {transfer === 'import' && (
+        <ImportDialog
+          client={client}
+          connection={connection}
+          topic={topic}
+          onClose={() => setTransfer(null)}
+          onImported={() => void view.run()}
+        />
+      )}
       {redriving && (
         <RedriveDialog
           client={client}

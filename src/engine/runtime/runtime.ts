@@ -786,10 +786,15 @@ export class PipelineRun extends EventEmitter {
   }
 
   private markerSchedule: MarkerSchedule | undefined;
+  private readonly markerOutputs = new Map<number, Array<{ topic: string; partitions: number }>>();
 
   /** After the task's records of this flush: its watermark to every partition of its repartition topics. */
   private pushMarkers(t: Task, wm: number): void {
-    const outputs = repartitionOutputs(this.plan, t.sub.id);
+    let outputs = this.markerOutputs.get(t.sub.id);
+    if (outputs === undefined) {
+      outputs = repartitionOutputs(this.plan, t.sub.id);
+      this.markerOutputs.set(t.sub.id, outputs);
+    }
     if (outputs.length === 0) return;
     this.markerSchedule ??= new MarkerSchedule(
       Math.min(1000, ...this.plan.repartitions.map((r) => this.repartitionTime(r.topic).idleTimeout / 4)),

@@ -28,9 +28,15 @@ import {
   WindowCombiner,
   partialCount,
 } from '../operators/window-combine';
-import type { EngineRecord, Operator, OperatorContext } from '../operators/types';
+import {
+  MISSED_WINDOWS_HEADER,
+  type EngineRecord,
+  type Operator,
+  type OperatorContext,
+} from '../operators/types';
 import type { StoreFactory } from '../state/types';
 import { WatermarkTracker, type PartitionTimeOptions } from '../time/watermark';
+import { LATE_UPSTREAM_HEADER } from './watermark-markers';
 
 export interface NodeCounters {
   in: number;
@@ -187,6 +193,23 @@ export class TaskGraph {
     op.process(record, this.context(nodeId), port);
   }
 
+  /**
+   * Pushes a record read from a repartition topic into `port` of a node: as `deliver`, except a
+   * record the upstream task found late goes to the node's `late` port as the window would send it.
+   */
+  deliverCrossed(nodeId: string, port: string, record: EngineRecord): void {
+    if (record.headers[LATE_UPSTREAM_HEADER] === undefined) {
+      this.deliver(nodeId, port, record);
+      return;
+    }
+    const counts = this.counts.get(nodeId);
+    if (!counts) return;
+    counts.in++;
+    const headers: Record<string, string> = { ...record.headers, [MISSED_WINDOWS_HEADER]: '1/1' };
+    delete headers[LATE_UPSTREAM_HEADER];
+    this.context(nodeId).emit('late', { ...record, headers });
+  }
+
   /** Hands the partial aggregates held for crossing edges to the `crossing` hook. */
   drainPartials(): void {
     const crossing = this.opts.hooks.crossing;
@@ -239,7 +262,13 @@ export class TaskGraph {
       this.opts.hooks.deadLetter(edge.to, record, error);
       return;
     }
-    if (!folded) this.opts.hooks.crossing?.(edge, record);
+    // Late here, where the record's own watermark is known: the window must not judge it again
+    // by its own watermark (the minimum over every upstream task, possibly behind this one).
+    if (!folded)
+      this.opts.hooks.crossing?.(edge, {
+        ...record,
+        headers: { ...record.headers, [LATE_UPSTREAM_HEADER]: '1' },
+      });
     else if (combiner.pending >= MAX_PARTIALS)
       for (const p of combiner.drain()) this.opts.hooks.crossing?.(edge, p);
   }

@@ -98,10 +98,9 @@ export function referenceFiltered(input: InputRecord[]): Map<string, number> {
 /**
  * The pipeline under test. With `partitions` > 1 its source has that many partitions, so the
  * window's input crosses `<name>-per-second-repartition` (as partial aggregates); with 1 the
- * planner keeps that edge in-process. Through a repartition the window's watermark follows its
- * repartition partition, where the source tasks' sends interleave: one task may run ahead of
- * another by the backlog a restart finds (up to a slice of the input), so that needs
- * `maxOutOfOrder` (a duration) for nothing to be late.
+ * planner keeps that edge in-process. Through a repartition the window's watermark is the minimum
+ * of the source tasks' watermarks (markers), so a task running ahead by the backlog a restart finds
+ * makes nothing late; `maxOutOfOrder` (a duration) stays an option.
  */
 export function crashSpec(name: string, partitions = 1, maxOutOfOrder?: string): object {
   return {

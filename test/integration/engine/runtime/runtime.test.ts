@@ -74,8 +74,10 @@ describe('join-orders-payments', () => {
     // holds them before the payments):
     //   o1 u1 0:00 | o2 u2 1:00 | o3 u3 2:00            watermark 2:00
     //   p1 u1 3:00 → joins o1 (3 min apart)             watermark 3:00
-    //   p2 u2 20:00 → too far from o2 (19 min)          watermark 20:00 > 1:00 + 11m and 2:00 + 11m:
-    //                                                   o2, o3 leave the state unmatched, by time
+    //   p2 u2 20:00 → too far from o2 (19 min)          payments at 20:00, orders still at 2:00
+    //   o4 u4 20:00                                     watermark (the minimum of both) 20:00 >
+    //                                                   1:00 + 11m and 2:00 + 11m: o2, o3 leave
+    //                                                   the state unmatched, by time; o4 waits
     const o = (id: string, u: string, m: number) => ({
       value: { order_id: id, user_id: u, amount: 10, ts: at(m) },
     });
@@ -85,6 +87,7 @@ describe('join-orders-payments', () => {
     await produceJson(env.client, 'orders', [o('o1', 'u1', 0), o('o2', 'u2', 1), o('o3', 'u3', 2)]);
     await waitForCount(env.client, 'join-orders-payments-match-repartition', 3);
     await produceJson(env.client, 'payments', [p('p1', 'u1', 3), p('p2', 'u2', 20)]);
+    await produceJson(env.client, 'orders', [o('o4', 'u4', 20)]);
     await waitForCount(env.client, 'orders-with-payments', 3);
     await run.stop();
     const out = await readTopic(env.client, 'orders-with-payments');

@@ -74,8 +74,8 @@ const rec = (cat: string, t: number, v: unknown): EngineRecord => ({
 });
 
 describe('a task graph sending partial aggregates', () => {
-  it('folds until the flush, lets a record late here cross alone and dead-letters a bad one', () => {
-    const { source, window, crossed, dead, sink } = setup();
+  it('folds until the flush, sends a record late here to late downstream and dead-letters a bad one', () => {
+    const { source, window, crossed, dead, sink, late } = setup();
     // [0,5m): a 1 + a 2 + b 4; [5m,10m): a 8. Then the source's watermark is 6m, so a at 1m
     // (window [0,5m) closed here, grace 0) crosses on its own; "x" is not a number for sum().
     for (const r of [rec('a', 0, 1), rec('a', 1 * m, 2), rec('b', 2 * m, 4), rec('a', 6 * m, 8)]) {
@@ -88,6 +88,7 @@ describe('a task graph sending partial aggregates', () => {
     expect(dead).toEqual(['w']);
     // Only the record late here has crossed so far; the rest waits for the flush.
     expect(crossed.map((r) => r.value)).toEqual([{ cat: 'a', v: 16, ts: 1 * m }]);
+    expect(crossed[0]?.headers).toEqual({ 'kflow-late': '1' });
     source.drainPartials();
     expect(crossed.map((r) => [r.value, r.timestamp])).toEqual([
       [{ cat: 'a', v: 16, ts: 1 * m }, 1 * m],
@@ -98,13 +99,17 @@ describe('a task graph sending partial aggregates', () => {
     source.drainPartials();
     expect(crossed.length).toBe(4);
 
-    // The window task reads them in that order (its watermark starts below all of them, so the
-    // lone record is on time there) and counts a partial as the records it covers.
-    for (const r of crossed) window.deliver('w', 'in', r);
-    expect(window.counters('w').in).toBe(5);
+    // The window task reads them in that order. Its watermark starts below all of them, yet the
+    // lone record stays late: it was late on its own partition, where that is known. A partial
+    // counts as the records it covers.
+    for (const r of crossed) window.deliverCrossed('w', 'in', r);
+    expect(window.counters('w')).toMatchObject({ in: 5, late: 1 });
+    expect(late.map((r) => [r.value, r.headers])).toEqual([
+      [{ cat: 'a', v: 16, ts: 1 * m }, { 'kflow-missed-windows': '1/1' }],
+    ]);
     window.setWatermark(10 * m);
     expect(sink).toEqual([
-      { cat: 'a', total: 19, n: 3, window_start: 0, window_end: 5 * m },
+      { cat: 'a', total: 3, n: 2, window_start: 0, window_end: 5 * m },
       { cat: 'b', total: 4, n: 1, window_start: 0, window_end: 5 * m },
       { cat: 'a', total: 8, n: 1, window_start: 5 * m, window_end: 10 * m },
     ]);

@@ -9,6 +9,7 @@ import {
   compileAggregate,
   compileExpression,
   parseExpression,
+  PSEUDO_FIELDS,
   referencedFields,
   type AggregateState,
   type Aggregator,
@@ -16,7 +17,10 @@ import {
   type RecordMeta,
 } from '../../expr/index';
 import type { ExprEvalError } from '../../expr/index';
+import { fieldOf, plainFolder, type PlainFolder } from './plain-fold';
 import type { EngineRecord } from './types';
+
+const PSEUDO = new Set<string>(PSEUDO_FIELDS);
 
 const raise = (e: ExprEvalError): never => {
   throw e;
@@ -49,6 +53,9 @@ function readsMeta(ast: Parameters<typeof referencedFields>[0]): boolean {
 /** Compiles a scalar expression over a record's value and pseudo-fields. */
 export function scalar(text: string, what = 'expression'): RecordFn {
   const ast = parse(text, what);
+  // A top-level field (a group key, an event time) is read directly, as the evaluator reads it.
+  const head = ast.kind === 'field' && ast.path.length === 1 ? ast.path[0] : undefined;
+  if (head !== undefined && !PSEUDO.has(head)) return (r) => fieldOf(r.value, head);
   const fn: Evaluator = compileExpression(ast, { onError: raise });
   // No metadata object per evaluation when nothing reads it.
   if (!readsMeta(ast)) return (r) => fn(r.value);
@@ -60,12 +67,14 @@ export class Aggregates {
   private readonly names: string[];
   private readonly aggs: Aggregator[];
   private readonly meta: boolean;
+  private readonly plain: PlainFolder | undefined;
 
   constructor(defs: Record<string, string>) {
     this.names = Object.keys(defs);
     const asts = this.names.map((n) => parse(defs[n] as string, n));
     this.aggs = asts.map((ast) => compileAggregate(ast, { onError: raise }));
     this.meta = asts.some(readsMeta);
+    this.plain = plainFolder(asts);
   }
 
   init(): AggregateState[] {
@@ -79,6 +88,15 @@ export class Aggregates {
   fold(r: EngineRecord): AggregateState[] {
     const meta = this.meta ? metaOf(r) : undefined;
     return this.aggs.map((a) => a.add(a.init(), r.value, meta));
+  }
+
+  /**
+   * Folds one record into `acc` in place, whole or not at all: it throws on a bad record before
+   * `acc` changes. Plain aggregates (plain-fold.ts) allocate nothing per record.
+   */
+  add(acc: AggregateState[], r: EngineRecord): void {
+    if (this.plain?.add(acc, r.value) === true) return;
+    this.merge(acc, this.fold(r));
   }
 
   /** Merges `b` into `a` (mutating `a`); `b` is left as it was, so it can go into several windows. */

@@ -76,6 +76,10 @@ export class WindowAggregateOperator implements Operator {
       return;
     }
     const key = this.grouping.keyOf(r);
+    if (this.kind === 'window.tumbling') {
+      this.processTumbling(r, key, ctx);
+      return;
+    }
     const partial = this.aggregates.fold(r);
     const windows = this.assign(r.timestamp);
     let missed = 0;
@@ -98,6 +102,22 @@ export class WindowAggregateOperator implements Operator {
         ...r,
         headers: { ...r.headers, [MISSED_WINDOWS_HEADER]: `${missed}/${windows.length}` },
       });
+  }
+
+  /** One window per record: folded into its slot in place (no accumulator per record). */
+  private processTumbling(r: EngineRecord, key: unknown, ctx: OperatorContext): void {
+    const w = this.assign(r.timestamp)[0] as TimeWindow;
+    if (w.end + this.grace <= this.watermark) {
+      // As on time: a record the aggregates reject is a dead letter, not a late record.
+      this.aggregates.fold(r);
+      ctx.emit('late', { ...r, headers: { ...r.headers, [MISSED_WINDOWS_HEADER]: '1/1' } });
+      return;
+    }
+    const existing = this.store.get(key, w.start)?.value;
+    const slot = existing ?? { acc: this.aggregates.init(), fields: this.grouping.of(r).fields };
+    this.aggregates.add(slot.acc, r);
+    this.store.put(key, w.start, w.end, slot);
+    if (this.emitMode === 'update') ctx.emit('out', this.result(key, w.start, w.end, slot));
   }
 
   private mergePartial(r: EngineRecord, p: PartialAggregate, ctx: OperatorContext): void {

@@ -75,21 +75,23 @@ export class WindowCombiner {
     const start = t - (((t % this.size) + this.size) % this.size);
     if (start + this.size + this.grace <= watermark) return false;
     const key = this.grouping.keyOf(r);
-    const partial = this.aggregates.fold(r);
     const id = typeof key === 'string' ? key : JSON.stringify(key ?? null);
     let byKey = this.slots.get(start);
-    if (byKey === undefined) {
-      byKey = new Map();
-      this.slots.set(start, byKey);
-    }
-    const slot = byKey.get(id);
+    const slot = byKey?.get(id);
     if (slot === undefined) {
+      // Folded before the slot exists: a bad record throws and leaves nothing behind.
+      const acc = this.aggregates.init();
+      this.aggregates.add(acc, r);
       const { fields } = this.grouping.of(r);
-      byKey.set(id, { key, fields, start, n: 1, maxTime: t, acc: partial });
+      if (byKey === undefined) {
+        byKey = new Map();
+        this.slots.set(start, byKey);
+      }
+      byKey.set(id, { key, fields, start, n: 1, maxTime: t, acc });
       this.count++;
       return true;
     }
-    this.aggregates.merge(slot.acc, partial);
+    this.aggregates.add(slot.acc, r);
     slot.n++;
     if (t > slot.maxTime) slot.maxTime = t;
     return true;

@@ -188,6 +188,28 @@ export interface ReadPartitionsOptions {
 const MAX_RETRIES = 5;
 
 /**
+ * Records of a bounded range were deleted (retention, DeleteRecords) before they were read: the
+ * read cannot deliver what it was asked for, so it fails rather than returning a silent gap.
+ */
+export class RecordsDeletedError extends WireError {
+  override name = 'RecordsDeletedError';
+  constructor(
+    broker: string,
+    readonly topic: string,
+    readonly partition: number,
+    /** The first offset not read. */
+    readonly position: bigint,
+    /** Where the log now starts: [position, logStart) are gone. */
+    readonly logStart: bigint,
+  ) {
+    super(
+      `${topic}[${partition}]: offsets ${position} to ${logStart - 1n} were deleted (retention or DeleteRecords) before they were read; the log now starts at ${logStart}`,
+      broker,
+    );
+  }
+}
+
+/**
  * Reads every range to its end (or until stopped, aborted, or, for open ranges, forever).
  * Follows leader moves; a broker that stays away fails the read with a WireConnectionError.
  */
@@ -273,9 +295,26 @@ export async function readPartitions(cluster: WireCluster, opts: ReadPartitionsO
               moved = true;
               continue;
             }
-            // Records deleted by retention since the range was planned: continue at the log start.
+            // Records deleted by retention since the range was planned: a bounded range cannot be
+            // delivered whole, so it fails; a followed one continues at the log start.
             if (p.errorCode === 1 && p.logStartOffset > position.get(partition)!) {
+              if ((stopAt.get(partition) ?? null) !== null)
+                throw new RecordsDeletedError(
+                  conn.address,
+                  opts.topic,
+                  partition,
+                  position.get(partition)!,
+                  p.logStartOffset,
+                );
               position.set(partition, p.logStartOffset);
+              // The caller's position moves past the gap too.
+              batches.push({
+                topic: opts.topic,
+                partition,
+                highWatermark: p.highWatermark,
+                records: [],
+                next: p.logStartOffset,
+              });
               moved = true;
               continue;
             }
@@ -335,8 +374,9 @@ export async function readPartitions(cluster: WireCluster, opts: ReadPartitionsO
       // OFFSET_OUT_OF_RANGE (1) for a position the listed offsets said exists: a broker that has
       // not caught up with what it acknowledged; asking again shortly succeeds.
       const retriable =
-        (err instanceof WireConnectionError && err.reason !== 'tls') ||
-        (err instanceof KafkaResponseError && (LEADER_MOVED.has(err.errorCode) || err.errorCode === 1));
+        !(err instanceof RecordsDeletedError) &&
+        ((err instanceof WireConnectionError && err.reason !== 'tls') ||
+          (err instanceof KafkaResponseError && (LEADER_MOVED.has(err.errorCode) || err.errorCode === 1)));
       if (!retriable || ++failures > MAX_RETRIES || stopped) {
         stopped = true;
         throw err;

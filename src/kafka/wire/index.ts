@@ -23,7 +23,7 @@ import { listOffsets, type OffsetSpec } from './offsets';
 import { produceBatches, WireProducer, type WireProduceOptions } from './produce';
 import type { SaslCredentials } from './sasl';
 
-export { decodeFetchedRecords, type FetchedBatch, type PartitionRange } from './fetch';
+export { decodeFetchedRecords, RecordsDeletedError, type FetchedBatch, type PartitionRange } from './fetch';
 export {
   KafkaResponseError,
   WireAuthError,

@@ -69,9 +69,12 @@ it(
   { timeout: Math.max(120_000, N * 4) },
   async () => {
     const admin = await client.admin();
+    // The records are stamped in 2020: under the default 7-day retention the broker's retention
+    // check (every 5 minutes) deletes them once a loaded run lasts that long.
+    const keep = { 'retention.ms': '-1' };
     await admin.createTopics([
-      { name: 'rt-src', partitions: PARTITIONS },
-      { name: 'rt-dst', partitions: PARTITIONS },
+      { name: 'rt-src', partitions: PARTITIONS, config: keep },
+      { name: 'rt-dst', partitions: PARTITIONS, config: keep },
     ]);
     const t0 = Date.now();
     const producer = await client.producer({ batchBytes: 1 << 20 });

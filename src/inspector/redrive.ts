@@ -233,8 +233,14 @@ export function tally(report: RedriveReport, r: ConsumedRecord, d: Disposition, 
 /** Matching records in a report: those that go back plus those skipped. */
 export const matchedOf = (r: RedriveReport) => r.byTopic.reduce((n, t) => n + t.count, 0) + r.skipped.count;
 
-/** Records produced and committed per step: a cancel lands between steps. */
+/** Records produced per step: a cancel lands between steps. */
 const CHUNK = 500;
+/**
+ * How often the position is committed while records move (and always at a partition's end, a
+ * stop or a failure): a commit through the admin API takes seconds (kafkajs joins the group), so
+ * one per chunk would make the commits the redrive's cost. A crash re-moves at most this much.
+ */
+const COMMIT_EVERY_MS = 10_000;
 
 async function startPositions(
   admin: KafkaAdmin,
@@ -302,6 +308,17 @@ export async function redrive(client: KafkaClient, opts: RedriveOptions): Promis
     });
 
   let producer: KafkaProducer | undefined;
+  // Positions after acknowledged records, not yet committed.
+  const uncommitted = new Map<number, bigint>();
+  let lastCommit = Date.now();
+  const commit = async () => {
+    if (dryRun || uncommitted.size === 0) return;
+    const offsets = [...uncommitted].map(([partition, offset]) => ({ topic: opts.topic, partition, offset }));
+    uncommitted.clear();
+    lastCommit = Date.now();
+    await admin.setGroupOffsets(report.group, offsets);
+  };
+  let failed = false;
   try {
     if (!dryRun) producer = await client.producer();
     const step = async (partition: number, chunk: ConsumedRecord[]) => {
@@ -321,10 +338,9 @@ export async function redrive(client: KafkaClient, opts: RedriveOptions): Promis
       if (producer) {
         if (out.length > 0) await producer.send(out);
         report.moved += out.length;
-        // After the acknowledgement: a crash between the two moves these records again, never loses them.
-        await admin.setGroupOffsets(report.group, [
-          { topic: opts.topic, partition, offset: last.offset + 1n },
-        ]);
+        // After the acknowledgement: a crash before the commit moves these records again, never loses them.
+        uncommitted.set(partition, last.offset + 1n);
+        if (Date.now() - lastCommit >= COMMIT_EVERY_MS) await commit();
       }
       position.set(partition, last.offset + 1n);
       progress();
@@ -346,9 +362,15 @@ export async function redrive(client: KafkaClient, opts: RedriveOptions): Promis
           }
         },
       });
+      await commit();
     }
+  } catch (err) {
+    failed = true;
+    throw err;
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
+    // What was acknowledged before a failure is still remembered, so a rerun does not repeat it.
+    if (failed) await commit().catch(() => undefined);
     await producer?.close();
   }
   report.reason = limited ? 'limit' : opts.signal?.aborted ? 'cancelled' : 'end';

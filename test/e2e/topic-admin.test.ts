@@ -2,11 +2,13 @@
  * Topic administration end to end, in chromium against `kflow web` and its embedded broker:
  * create a topic, its configs with defaults marked, alter one, add partitions, produce 100
  * records from a template, export them to a file and import it into another topic (counts
- * checked with kafkajs), delete a group and the topic. No console errors.
+ * checked with kafkajs), redrive a dead letter to its original topic, delete a group and the
+ * topic. No console errors.
  */
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DLQ_HEADERS } from '../../src/spec/dead-letter';
 import {
   browserAvailable,
   openBrowser,
@@ -22,6 +24,7 @@ describe.runIf(enabled)('topic administration in the browser', () => {
   let session: BrowserSession;
   let page: Page;
   let admin: Admin;
+  let kafka: Kafka;
 
   const count = async (topic: string) =>
     (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
@@ -38,7 +41,7 @@ describe.runIf(enabled)('topic administration in the browser', () => {
     };
     await call('topics.list', 'embedded');
     const conns = (await call('connections.list')) as { name: string; bootstrap: string[] }[];
-    const kafka = new Kafka({
+    kafka = new Kafka({
       clientId: 'e2e-admin',
       brokers: conns.find((c) => c.name === 'embedded')!.bootstrap,
       logLevel: logLevel.NOTHING,
@@ -132,6 +135,41 @@ describe.runIf(enabled)('topic administration in the browser', () => {
       .getByRole('button', { name: 'Close' })
       .click();
   }, 120_000);
+
+  it('redrives a dead letter back to its original topic', async () => {
+    await admin.createTopics({ topics: [{ topic: 'audit.dlq', numPartitions: 1 }] });
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: 'audit.dlq',
+      messages: [
+        {
+          key: 'k-dead',
+          value: '{"n":101}',
+          headers: {
+            [DLQ_HEADERS.pipeline]: 'audit-pipeline',
+            [DLQ_HEADERS.node]: 'parse',
+            [DLQ_HEADERS.error]: 'bad field n',
+            [DLQ_HEADERS.topic]: 'copy-of-audit',
+            [DLQ_HEADERS.partition]: '0',
+            [DLQ_HEADERS.offset]: '7',
+          },
+        },
+      ],
+    });
+    await producer.disconnect();
+    await view().getByRole('button', { name: 'Refresh', exact: true }).click();
+    await view().getByRole('button', { name: 'audit.dlq', exact: true }).click({ timeout: 20_000 });
+    await view().getByRole('button', { name: 'Redrive…' }).click();
+    const form = page.getByRole('form', { name: 'Redrive dead letters from audit.dlq' });
+    await form.getByRole('button', { name: 'Preview redrive' }).click();
+    await form.getByRole('button', { name: 'Redrive', exact: true }).click({ timeout: 20_000 });
+    await expect.poll(() => count('copy-of-audit'), { timeout: 20_000 }).toBe(101);
+    await page
+      .getByRole('dialog', { name: 'Redrive audit.dlq' })
+      .getByRole('button', { name: 'Close' })
+      .click();
+  }, 90_000);
 
   it('deletes an empty group and the topic', async () => {
     await admin.setOffsets({

@@ -56,4 +56,8 @@ export interface KflowBridge {
   clearDraft(): Promise<void>;
   /** The native open/save dialog for spec files; null when the user cancels. */
   pickFile(req: PickFileRequest): Promise<string | null>;
+  /** Hands a file the user picked in the page to the backend for `topics.importStart`. */
+  uploadTransfer(file: Blob): Promise<{ uploadId: string }>;
+  /** Saves a finished export where the user chooses (native save dialog); null when cancelled. */
+  saveTransfer(fileId: string, fileName: string): Promise<string | null>;
 }

@@ -15,6 +15,7 @@ import {
   shell,
   type IpcMainInvokeEvent,
 } from 'electron';
+import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ApiResponse, ServerEvent } from '../api/index';
 import type { MenuCommand, MenuEvent, PickFileRequest } from '../api/bridge';
@@ -130,6 +131,27 @@ function registerIpc(b: Backend): void {
       ...(defaultPath ? { defaultPath } : {}),
     });
     return r.canceled ? null : (r.filePaths[0] ?? null);
+  });
+  handle('kflow:transfer:upload', async (_e, source) => {
+    if (typeof source !== 'string' || source === '') throw new Error('no file to import was given');
+    return b.transfers.uploadFrom(source);
+  });
+  handle('kflow:transfer:save', async (_e, raw) => {
+    const req = (typeof raw === 'object' && raw !== null ? raw : {}) as {
+      fileId?: unknown;
+      fileName?: unknown;
+    };
+    const found = typeof req.fileId === 'string' ? b.transfers.exportFile(req.fileId) : null;
+    if (!found) throw new Error('no such export');
+    if (!win) return null;
+    const name = typeof req.fileName === 'string' && req.fileName !== '' ? req.fileName : found.name;
+    const r = await dialog.showSaveDialog(win, {
+      defaultPath: name,
+      filters: [{ name: 'JSON lines', extensions: ['jsonl'] }],
+    });
+    if (r.canceled || !r.filePath) return null;
+    await copyFile(found.file, r.filePath);
+    return r.filePath;
   });
 }
 

@@ -4,7 +4,7 @@
  * `window.kflow` (the `KflowBridge` of src/api/bridge.ts), never `ipcRenderer` itself; listeners
  * get the payload only, not the IPC event.
  */
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { ApiRequest, ApiResponse, ServerEvent } from '../api/index';
 import type { KflowBridge, MenuEvent, PickFileRequest } from '../api/bridge';
 
@@ -29,6 +29,14 @@ const bridge: KflowBridge = {
     ipcRenderer.invoke('kflow:pickFile', { mode: req.mode, defaultPath: req.defaultPath }) as Promise<
       string | null
     >,
+  // Only the path of a File the page holds crosses to the main process, which copies it: the
+  // records never pass through IPC messages.
+  uploadTransfer: (file: Blob) =>
+    ipcRenderer.invoke('kflow:transfer:upload', webUtils.getPathForFile(file as File)) as Promise<{
+      uploadId: string;
+    }>,
+  saveTransfer: (fileId: string, fileName: string) =>
+    ipcRenderer.invoke('kflow:transfer:save', { fileId, fileName }) as Promise<string | null>,
 };
 
 contextBridge.exposeInMainWorld('kflow', bridge);

@@ -35,6 +35,13 @@ export interface TransferFiles {
   newExport(name: string): { fileId: string; file: string };
   /** The uploaded file, which the caller takes over (and deletes when done). */
   takeUpload(uploadId: string): string | null;
+  /**
+   * The desktop app's upload: a copy of a local file the user picked (the copy is what an import
+   * takes over and deletes, as with `PUT /transfers`; the user's file is left as it was).
+   */
+  uploadFrom(source: string): Promise<{ uploadId: string }>;
+  /** A finished export's file and download name, or null for an unknown id. */
+  exportFile(fileId: string): { file: string; name: string } | null;
   close(): Promise<void>;
 }
 
@@ -95,6 +102,24 @@ export function createTransferFiles(dir: string): TransferFiles {
       const file = path.join(dir, `export-${fileId}.jsonl`);
       exports.set(fileId, { file, name });
       return { fileId, file };
+    },
+    async uploadFrom(source) {
+      await ready;
+      const uploadId = newId();
+      const file = path.join(dir, `upload-${uploadId}.jsonl`);
+      try {
+        await fs.copyFile(source, file);
+      } catch (e) {
+        await fs.rm(file, { force: true });
+        const why =
+          (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (e as Error).message;
+        throw new ApiError('invalid', `cannot read the file to import "${source}": ${why}`);
+      }
+      uploads.set(uploadId, file);
+      return { uploadId };
+    },
+    exportFile(fileId) {
+      return (ID.test(fileId) && exports.get(fileId)) || null;
     },
     takeUpload(uploadId) {
       if (!ID.test(uploadId)) return null;

@@ -143,7 +143,9 @@ function JobControls(props: {
 
 function Unsupported({ children }: { children: ReactNode }) {
   return (
-    <p className="kf-muted">{children} needs `kflow web` for now: the desktop app cannot stream files yet.</p>
+    <p className="kf-muted">
+      {children} needs file transfers, which this connection to the kflow backend does not offer.
+    </p>
   );
 }
 

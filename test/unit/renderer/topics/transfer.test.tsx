@@ -102,7 +102,7 @@ describe('Export dialog', () => {
 
   it('says where it works when the transport cannot stream files', () => {
     render(<ExportDialog client={fakeApiClient()} topic="orders" onClose={() => {}} />);
-    expect(screen.getByRole('dialog').textContent).toContain('needs `kflow web`');
+    expect(screen.getByRole('dialog').textContent).toContain('needs file transfers');
     expect(screen.queryByRole('button', { name: 'Start export' })).toBeNull();
   });
 });

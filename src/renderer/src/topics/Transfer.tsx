@@ -149,6 +149,50 @@ function Unsupported({ children }: { children: ReactNode }) {
   );
 }
 
+/** One end of an export range: a kind, and the offset or time input that kind needs. */
+function RangeEnd<K extends string>(props: {
+  id: string;
+  label: 'From' | 'Until';
+  kinds: [K, string][];
+  kind: K;
+  offset: string;
+  time: string;
+  onKind(kind: K): void;
+  onOffset(value: string): void;
+  onTime(value: string): void;
+}) {
+  const { id, label } = props;
+  return (
+    <>
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={props.kind} onChange={(e) => props.onKind(e.target.value as K)}>
+        {props.kinds.map(([value, text]) => (
+          <option key={value} value={value}>
+            {text}
+          </option>
+        ))}
+      </select>
+      {props.kind === 'offset' && (
+        <>
+          <label htmlFor={`${id}-offset`}>{label} offset</label>
+          <input id={`${id}-offset`} value={props.offset} onChange={(e) => props.onOffset(e.target.value)} />
+        </>
+      )}
+      {props.kind === 'time' && (
+        <>
+          <label htmlFor={`${id}-time`}>{label} time</label>
+          <input
+            id={`${id}-time`}
+            type="datetime-local"
+            value={props.time}
+            onChange={(e) => props.onTime(e.target.value)}
+          />
+        </>
+      )}
+    </>
+  );
+}
+
 /** Export… : a range of the topic to a JSONL file the browser downloads. */
 export function ExportDialog({
   client,
@@ -192,68 +236,36 @@ export function ExportDialog({
             void start();
           }}
         >
-          <label htmlFor={`${ids}-from`}>From</label>
-          <select
+          <RangeEnd
             id={`${ids}-from`}
-            value={form.from}
-            onChange={(e) => set('from', e.target.value as ExportForm['from'])}
-          >
-            <option value="earliest">Earliest</option>
-            <option value="offset">Offset</option>
-            <option value="time">Time</option>
-          </select>
-          {form.from === 'offset' && (
-            <>
-              <label htmlFor={`${ids}-fo`}>From offset</label>
-              <input
-                id={`${ids}-fo`}
-                value={form.fromOffset}
-                onChange={(e) => set('fromOffset', e.target.value)}
-              />
-            </>
-          )}
-          {form.from === 'time' && (
-            <>
-              <label htmlFor={`${ids}-ft`}>From time</label>
-              <input
-                id={`${ids}-ft`}
-                type="datetime-local"
-                value={form.fromTime}
-                onChange={(e) => set('fromTime', e.target.value)}
-              />
-            </>
-          )}
-          <label htmlFor={`${ids}-until`}>Until</label>
-          <select
+            label="From"
+            kinds={[
+              ['earliest', 'Earliest'],
+              ['offset', 'Offset'],
+              ['time', 'Time'],
+            ]}
+            kind={form.from}
+            offset={form.fromOffset}
+            time={form.fromTime}
+            onKind={(v) => set('from', v)}
+            onOffset={(v) => set('fromOffset', v)}
+            onTime={(v) => set('fromTime', v)}
+          />
+          <RangeEnd
             id={`${ids}-until`}
-            value={form.until}
-            onChange={(e) => set('until', e.target.value as ExportForm['until'])}
-          >
-            <option value="end">The end now</option>
-            <option value="offset">Offset</option>
-            <option value="time">Time</option>
-          </select>
-          {form.until === 'offset' && (
-            <>
-              <label htmlFor={`${ids}-uo`}>Until offset</label>
-              <input
-                id={`${ids}-uo`}
-                value={form.untilOffset}
-                onChange={(e) => set('untilOffset', e.target.value)}
-              />
-            </>
-          )}
-          {form.until === 'time' && (
-            <>
-              <label htmlFor={`${ids}-ut`}>Until time</label>
-              <input
-                id={`${ids}-ut`}
-                type="datetime-local"
-                value={form.untilTime}
-                onChange={(e) => set('untilTime', e.target.value)}
-              />
-            </>
-          )}
+            label="Until"
+            kinds={[
+              ['end', 'The end now'],
+              ['offset', 'Offset'],
+              ['time', 'Time'],
+            ]}
+            kind={form.until}
+            offset={form.untilOffset}
+            time={form.untilTime}
+            onKind={(v) => set('until', v)}
+            onOffset={(v) => set('untilOffset', v)}
+            onTime={(v) => set('untilTime', v)}
+          />
           <label htmlFor={`${ids}-p`}>Partition (all or a number)</label>
           <input id={`${ids}-p`} value={form.partition} onChange={(e) => set('partition', e.target.value)} />
           <label htmlFor={`${ids}-f`}>Filter expression</label>

@@ -100,6 +100,26 @@ describe('Export dialog', () => {
     expect(downloads).toEqual([['f'.repeat(32), 'orders.jsonl']]);
   });
 
+  it('exports a range chosen by offset and by time, each input shown only for its kind', async () => {
+    const { c, fake } = withTransfers();
+    render(<ExportDialog client={c} topic="orders" onClose={() => {}} />);
+    const user = userEvent.setup();
+    expect(screen.queryByLabelText('From offset')).toBeNull();
+    await user.selectOptions(screen.getByLabelText('From'), 'offset');
+    await user.clear(screen.getByLabelText('From offset'));
+    await user.type(screen.getByLabelText('From offset'), '5');
+    await user.selectOptions(screen.getByLabelText('Until'), 'offset');
+    await user.type(screen.getByLabelText('Until offset'), '10');
+    expect(screen.queryByLabelText('Until time')).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Start export' }));
+    expect(fake.calls.find((x) => x.method === 'topics.exportStart')?.params).toEqual([
+      { topic: 'orders', from: { kind: 'offset', offset: '5' }, until: { kind: 'offset', offset: '10' } },
+    ]);
+    await user.selectOptions(screen.getByLabelText('Until'), 'time');
+    expect(screen.queryByLabelText('Until offset')).toBeNull();
+    expect(screen.getByLabelText('Until time').getAttribute('type')).toBe('datetime-local');
+  });
+
   it('says where it works when the transport cannot stream files', () => {
     render(<ExportDialog client={fakeApiClient()} topic="orders" onClose={() => {}} />);
     expect(screen.getByRole('dialog').textContent).toContain('needs file transfers');

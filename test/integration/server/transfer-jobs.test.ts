@@ -289,8 +289,11 @@ describe('export and import jobs', () => {
       return seen.map((r) => Number(r.timestamp));
     };
     const [a, b, c] = await run('xfer-pace1', 1);
-    expect(b! - a!).toBeGreaterThanOrEqual(250);
-    expect(c! - b!).toBeGreaterThanOrEqual(250);
+    // Each record is due 300 ms after the one before, counted from the start: a record sent late
+    // (a loaded machine) shortens the next gap, never the span, so the gaps get slack, the span less.
+    expect(b! - a!).toBeGreaterThanOrEqual(200);
+    expect(c! - b!).toBeGreaterThanOrEqual(200);
+    expect(c! - a!).toBeGreaterThanOrEqual(550);
     const [x, , z] = await run('xfer-pace10', 10);
     // 60 ms at ten times the speed; generous for a loaded machine, still well under 600.
     expect(z! - x!).toBeLessThan(400);

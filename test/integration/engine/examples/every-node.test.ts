@@ -19,9 +19,9 @@ import {
   startRun,
   waitFor,
   waitForCount,
+  waitForRecordsCrossed,
   type Env,
 } from '../runtime/helpers';
-import { WATERMARK_HEADER } from '../../../../src/engine/runtime/watermark-markers';
 import { fixture, jsonLines, produceLines } from './fixtures';
 
 let env: Env;
@@ -187,15 +187,7 @@ describe('every-node on the broker', () => {
     // return at 12:20:10 joins it.
     const toSessions = run.plan.repartitions.find((r) => r.to === 'sessions')?.topic;
     expect(toSessions).toBeDefined();
-    // Records, not the upstream tasks' watermark markers that share the repartition topic.
-    await waitFor(
-      async () =>
-        (await readTopic(env.client, toSessions as string)).filter((r) => !(WATERMARK_HEADER in r.headers))
-          .length >=
-        3 + 2,
-      20_000,
-      `3 orders and 2 returns in ${String(toSessions)}`,
-    );
+    await waitForRecordsCrossed(env.client, toSessions as string, 3 + 2);
     await produceLines(
       env.client,
       'orders',

@@ -6,6 +6,7 @@ import { connect, type ConsumedRecord, type KafkaClient } from '../../../../src/
 import { embeddedProfile } from '../../../../src/kafka/profile';
 import { readToEnd } from '../../../../src/engine/runtime/restore';
 import { PipelineRun, type RunOptions } from '../../../../src/engine/runtime/runtime';
+import { WATERMARK_HEADER } from '../../../../src/engine/runtime/watermark-markers';
 import type { PipelineSpec } from '../../../../src/spec/types';
 import { validateSpec } from '../../../../src/spec/validate';
 
@@ -80,6 +81,25 @@ export async function waitFor(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Waits until a repartition topic holds at least `count` data records: the upstream tasks'
+ * watermark markers share it and do not count.
+ */
+export async function waitForRecordsCrossed(
+  client: KafkaClient,
+  topic: string,
+  count: number,
+  timeoutMs = 20_000,
+): Promise<void> {
+  await waitFor(
+    async () =>
+      (await readTopic(client, topic).catch(() => [])).filter((r) => !(WATERMARK_HEADER in r.headers))
+        .length >= count,
+    timeoutMs,
+    `${count} records (not markers) in ${topic}`,
+  );
 }
 
 /** Waits until `topic` holds at least `count` records (high watermarks summed). */

@@ -14,6 +14,7 @@ import {
   T0,
   waitFor,
   waitForCount,
+  waitForRecordsCrossed,
   type Env,
 } from './helpers';
 
@@ -85,7 +86,7 @@ describe('join-orders-payments', () => {
       value: { payment_id: id, user_id: u, method: 'card', ts: at(m) },
     });
     await produceJson(env.client, 'orders', [o('o1', 'u1', 0), o('o2', 'u2', 1), o('o3', 'u3', 2)]);
-    await waitForCount(env.client, 'join-orders-payments-match-repartition', 3);
+    await waitForRecordsCrossed(env.client, 'join-orders-payments-match-repartition', 3);
     await produceJson(env.client, 'payments', [p('p1', 'u1', 3), p('p2', 'u2', 20)]);
     await produceJson(env.client, 'orders', [o('o4', 'u4', 20)]);
     await waitForCount(env.client, 'orders-with-payments', 3);

@@ -130,12 +130,24 @@ export interface ProducerOptions {
   transactionTimeoutMs?: number;
 }
 
+/** A group member's identity in its current generation (Java's consumer.groupMetadata()). */
+export interface ConsumerGroupMetadata {
+  groupId: string;
+  generationId: number;
+  memberId: string;
+  groupInstanceId?: string;
+}
+
 export interface KafkaTransaction {
   send(records: ProduceRecord[]): Promise<RecordMetadata[]>;
   /** send() for callers that need no per-record offsets (no work per record after the ack). */
   write(records: ProduceRecord[]): Promise<void>;
-  /** Commits consumer offsets with the transaction (consume → transform → produce, exactly once). */
-  sendOffsets(groupId: string, offsets: TopicPartitionOffset[]): Promise<void>;
+  /**
+   * Commits consumer offsets with the transaction (consume → transform → produce, exactly once).
+   * With the consumer's group metadata the group refuses the commit of a member it has moved on
+   * from (KIP-447: a ProducerFencedError); kafkajs cannot send it and ignores it.
+   */
+  sendOffsets(groupId: string, offsets: TopicPartitionOffset[], group?: ConsumerGroupMetadata): Promise<void>;
   commit(): Promise<void>;
   abort(): Promise<void>;
 }
@@ -158,6 +170,17 @@ export interface KafkaProducer {
 
 export interface ConsumerOptions {
   groupId: string;
+  /**
+   * Consume through kflow's own wire client (src/kafka/wire/consumer: the same group protocol and
+   * assignor, fetches decoded without kafkajs) when the connection allows it (not AWS IAM) and the
+   * environment does not force kafkajs (KFLOW_KAFKA_CLIENT=kafkajs); kafkajs otherwise.
+   */
+  fast?: boolean;
+  /**
+   * Called once when the consumer gives up after run() returned: a broker away for longer than
+   * the retry bound, an authentication or protocol failure (wire consumer only; kafkajs restarts).
+   */
+  onError?: (err: Error) => void;
   /** read_committed hides aborted transactions and waits for open ones (the engine's default). */
   isolation: 'read_committed' | 'read_uncommitted';
   /** Where a group without a committed offset starts; the end by default (auto.offset.reset=latest). */
@@ -199,6 +222,13 @@ export interface KafkaConsumer {
   seek(topic: string, partition: number, offset: bigint): void;
   pause(topic: string, partitions?: number[]): void;
   resume(topic: string, partitions?: number[]): void;
+  /**
+   * This member's identity in its group (Java's consumer.groupMetadata()), for a transactional
+   * producer's TxnOffsetCommit v3+ (KIP-447 fencing); undefined while not a member. Implemented by
+   * the wire consumer.
+   */
+  groupMetadata?():
+    { groupId: string; generationId: number; memberId: string; groupInstanceId?: string } | undefined;
   close(): Promise<void>;
 }
 

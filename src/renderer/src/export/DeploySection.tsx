@@ -8,6 +8,7 @@ import type {
   DriftView,
 } from '../../../api/index';
 import type { PipelineSpec } from '../../../spec/types';
+import { Table } from '../run/Table';
 import { attachDeployEvents, useDeployStore } from './deploy-store';
 import { message, problemsOf, type ExportProblemView } from './problems';
 
@@ -185,51 +186,37 @@ export function DeploySection({ client, inputs, disabled, onProblems, pipeline }
 
 function CallsTable({ calls }: { calls: NonNullable<DeployResultView['calls']> }) {
   return (
-    <table className="kf-table kf-export__table" aria-label="Planned calls">
-      <thead>
-        <tr>
-          <th scope="col">#</th>
-          <th scope="col">Service</th>
-          <th scope="col">Call</th>
-          <th scope="col">Resource</th>
-          <th scope="col">Node</th>
-        </tr>
-      </thead>
-      <tbody>
-        {calls.map((c) => (
-          <tr key={c.step}>
-            <td>{c.step}</td>
-            <td>{c.service}</td>
-            <td className="kf-mono">{c.command}</td>
-            <td className="kf-mono">{c.resource}</td>
-            <td>{c.nodeId ?? ''}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <Table
+      label="Planned calls"
+      className="kf-export__table"
+      rows={calls}
+      rowKey={(c) => c.step}
+      columns={[
+        { header: '#', cell: (c) => c.step },
+        { header: 'Service', cell: (c) => c.service },
+        { header: 'Call', className: 'kf-mono', cell: (c) => c.command },
+        { header: 'Resource', className: 'kf-mono', cell: (c) => c.resource },
+        { header: 'Node', cell: (c) => c.nodeId ?? '' },
+      ]}
+    />
   );
 }
 
 function StatusTable({ rows }: { rows: DeployStatusRow[] }) {
   return (
-    <table className="kf-table kf-export__table" aria-label="Deployment status">
-      <thead>
-        <tr>
-          <th scope="col">Resource</th>
-          <th scope="col">Node</th>
-          <th scope="col">State</th>
-          <th scope="col">Details</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r, i) => (
-          <tr key={i}>
-            <td>
-              {r.kind} <span className="kf-mono">{r.name}</span>
-            </td>
-            <td>{r.nodeId ?? ''}</td>
-            <td>{r.state}</td>
-            <td>
+    <Table
+      label="Deployment status"
+      className="kf-export__table"
+      rows={rows}
+      rowKey={(_, i) => i}
+      columns={[
+        { header: 'Resource', cell: (r) => resourceCell(r) },
+        { header: 'Node', cell: (r) => r.nodeId ?? '' },
+        { header: 'State', cell: (r) => r.state },
+        {
+          header: 'Details',
+          cell: (r) => (
+            <>
               {r.summary}
               {r.details.length > 0 && (
                 <ul className="kf-export__details">
@@ -238,11 +225,11 @@ function StatusTable({ rows }: { rows: DeployStatusRow[] }) {
                   ))}
                 </ul>
               )}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+            </>
+          ),
+        },
+      ]}
+    />
   );
 }
 
@@ -254,31 +241,27 @@ const CHANGE: Record<DriftView['change'], string> = {
 
 function DriftTable({ rows, label }: { rows: DriftView[]; label: string }) {
   return (
-    <table className="kf-table kf-export__table" aria-label={label}>
-      <thead>
-        <tr>
-          <th scope="col">Resource</th>
-          <th scope="col">Node</th>
-          <th scope="col">Field</th>
-          <th scope="col">Deployed</th>
-          <th scope="col">Wanted</th>
-          <th scope="col">Deploy</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((d, i) => (
-          <tr key={i}>
-            <td>
-              {d.kind} <span className="kf-mono">{d.name}</span>
-            </td>
-            <td>{d.nodeId ?? ''}</td>
-            <td className="kf-mono">{d.field || '(whole resource)'}</td>
-            <td className="kf-mono">{d.deployed}</td>
-            <td className="kf-mono">{d.wanted}</td>
-            <td>{CHANGE[d.change]}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <Table
+      label={label}
+      className="kf-export__table"
+      rows={rows}
+      rowKey={(_, i) => i}
+      columns={[
+        { header: 'Resource', cell: (r) => resourceCell(r) },
+        { header: 'Node', cell: (d) => d.nodeId ?? '' },
+        { header: 'Field', className: 'kf-mono', cell: (d) => d.field || '(whole resource)' },
+        { header: 'Deployed', className: 'kf-mono', cell: (d) => d.deployed },
+        { header: 'Wanted', className: 'kf-mono', cell: (d) => d.wanted },
+        { header: 'Deploy', cell: (d) => CHANGE[d.change] },
+      ]}
+    />
+  );
+}
+
+function resourceCell(r: { kind: string; name: string }) {
+  return (
+    <>
+      {r.kind} <span className="kf-mono">{r.name}</span>
+    </>
   );
 }

@@ -2,6 +2,7 @@ import { useEffect, useId, useMemo, useState } from 'react';
 import type { ApiClient, GroupView } from '../../../api/index';
 import { formatCount } from '../run/format';
 import { Sparkline } from '../run/Sparkline';
+import { Table } from '../run/Table';
 import { appendLag, type LagHistory } from './lag-history';
 import { ResetOffsets } from './ResetOffsets';
 import { errorMessage } from './use-call';
@@ -104,92 +105,74 @@ export function GroupsView({ client, connection, pollMs = 3000 }: GroupsViewProp
         <p className="kf-empty">{groups.length === 0 ? 'No consumer groups.' : 'No group matches.'}</p>
       )}
       {shown.length > 0 && (
-        <table className="kf-table">
-          <caption>Consumer groups</caption>
-          <thead>
-            <tr>
-              <th scope="col">Group</th>
-              <th scope="col">State</th>
-              <th scope="col">Members</th>
-              <th scope="col">Lag</th>
-              <th scope="col">Lag trend</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((g) => (
-              <tr key={g.groupId} aria-selected={g.groupId === selected}>
-                <th scope="row">
-                  <button
-                    type="button"
-                    className="kf-link-button"
-                    aria-expanded={g.groupId === selected}
-                    onClick={() => setSelected(g.groupId === selected ? null : g.groupId)}
-                  >
-                    {g.groupId}
-                  </button>
-                </th>
-                <td>{g.state}</td>
-                <td>{g.members}</td>
-                <td className={g.lag > 0 ? 'kf-warn-text' : undefined}>{formatCount(g.lag)}</td>
-                <td>
-                  <Sparkline values={history[g.groupId] ?? []} label={`Lag of ${g.groupId}`} width={96} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          caption="Consumer groups"
+          rows={shown}
+          rowKey={(g) => g.groupId}
+          rowProps={(g) => ({ 'aria-selected': g.groupId === selected })}
+          columns={[
+            {
+              header: 'Group',
+              rowHeader: true,
+              cell: (g) => (
+                <button
+                  type="button"
+                  className="kf-link-button"
+                  aria-expanded={g.groupId === selected}
+                  onClick={() => setSelected(g.groupId === selected ? null : g.groupId)}
+                >
+                  {g.groupId}
+                </button>
+              ),
+            },
+            { header: 'State', cell: (g) => g.state },
+            { header: 'Members', cell: (g) => g.members },
+            { header: 'Lag', cellProps: (g) => lagClass(g.lag), cell: (g) => formatCount(g.lag) },
+            {
+              header: 'Lag trend',
+              cell: (g) => (
+                <Sparkline values={history[g.groupId] ?? []} label={`Lag of ${g.groupId}`} width={96} />
+              ),
+            },
+          ]}
+        />
       )}
       {group && (
-        <table className="kf-table kf-groups__partitions">
-          <caption>Partitions of {group.groupId}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Topic</th>
-              <th scope="col">Partition</th>
-              <th scope="col">Committed</th>
-              <th scope="col">High</th>
-              <th scope="col">Lag</th>
-            </tr>
-          </thead>
-          <tbody>
-            {group.partitions.map((p) => (
-              <tr key={`${p.topic}/${p.partition}`}>
-                <td>{p.topic}</td>
-                <td>{p.partition}</td>
-                <td className="kf-mono" title={p.committed ? undefined : 'no committed offset'}>
-                  {p.committed || '–'}
-                </td>
-                <td className="kf-mono">{p.high}</td>
-                <td className={p.lag > 0 ? 'kf-warn-text' : undefined}>{formatCount(p.lag)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          caption={`Partitions of ${group.groupId}`}
+          className="kf-groups__partitions"
+          rows={group.partitions}
+          rowKey={(p) => `${p.topic}/${p.partition}`}
+          columns={[
+            { header: 'Topic', cell: (p) => p.topic },
+            { header: 'Partition', cell: (p) => p.partition },
+            {
+              header: 'Committed',
+              className: 'kf-mono',
+              cellProps: (p) => (p.committed ? {} : { title: 'no committed offset' }),
+              cell: (p) => p.committed || '–',
+            },
+            { header: 'High', className: 'kf-mono', cell: (p) => p.high },
+            { header: 'Lag', cellProps: (p) => lagClass(p.lag), cell: (p) => formatCount(p.lag) },
+          ]}
+        />
       )}
       {group && (group.assignments?.length ?? 0) > 0 && (
-        <table className="kf-table">
-          <caption>Members of {group.groupId}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Member</th>
-              <th scope="col">Client</th>
-              <th scope="col">Host</th>
-              <th scope="col">Assigned</th>
-            </tr>
-          </thead>
-          <tbody>
-            {group.assignments!.map((m) => (
-              <tr key={m.memberId}>
-                <td className="kf-mono">{m.memberId}</td>
-                <td>{m.clientId}</td>
-                <td>{m.host}</td>
-                <td>
-                  {m.partitions.map((a) => `${a.topic} [${a.partitions.join(', ')}]`).join('; ') || '–'}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          caption={`Members of ${group.groupId}`}
+          rows={group.assignments!}
+          rowKey={(m) => m.memberId}
+          columns={[
+            { header: 'Member', className: 'kf-mono', cell: (m) => m.memberId },
+            { header: 'Client', cell: (m) => m.clientId },
+            { header: 'Host', cell: (m) => m.host },
+            {
+              header: 'Assigned',
+              cell: (m) =>
+                m.partitions.map((a) => `${a.topic} [${a.partitions.join(', ')}]`).join('; ') || '–',
+            },
+          ]}
+        />
       )}
       {group && (
         <div className="kf-toolbar">
@@ -232,4 +215,9 @@ export function GroupsView({ client, connection, pollMs = 3000 }: GroupsViewProp
       {group && <ResetOffsets key={group.groupId} client={client} connection={connection} group={group} />}
     </div>
   );
+}
+
+/** A group or partition behind its high offset. */
+function lagClass(lag: number): { className?: string } {
+  return lag > 0 ? { className: 'kf-warn-text' } : {};
 }

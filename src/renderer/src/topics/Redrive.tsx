@@ -5,8 +5,10 @@
  * moved, the skipped (no or unknown source topic) and where the next redrive starts.
  */
 import { useEffect, useId, useState } from 'react';
-import type { ApiClient, RedriveReportView, RedriveRequest, TopicJobView } from '../../../api/index';
+import type { ApiClient, RedriveReportView, RedriveRequest } from '../../../api/index';
 import { Dialog } from '../run/Dialog';
+import { Table } from '../run/Table';
+import { JobProgress, useTopicJob } from './JobProgress';
 import { errorMessage } from './use-call';
 
 /** A name that says "dead letters": the app offers Redrive prominently on such a topic. */
@@ -21,6 +23,16 @@ export function skippedText(s: RedriveReportView['skipped']['first'][number]): s
       ? 'no kflow-source-topic header'
       : `topic "${s.sourceTopic}" does not exist`
   }`;
+}
+
+/** The result line of a finished redrive. */
+export function reportText(report: RedriveReportView, stopped: boolean): string {
+  return (
+    `${stopped ? 'Stopped after moving' : 'Moved'} ${report.moved} records` +
+    `${report.skipped.count > 0 ? `, skipped ${report.skipped.count}` : ''}` +
+    ` (${report.byTopic.map((t) => `${t.topic}: ${t.count}`).join(', ') || 'none'}).` +
+    ` Next redrive starts at ${report.position.map((p) => `${p.partition}:${p.offset}`).join(' ')}.`
+  );
 }
 
 interface Form {
@@ -53,22 +65,15 @@ export function RedriveDialog({
   const [preview, setPreview] = useState<RedriveReportView | null>(null);
   const [previewing, setPreviewing] = useState(false);
   const [jobId, setJobId] = useState<string | null>(null);
-  const [job, setJob] = useState<TopicJobView | null>(null);
+  const jobState = useTopicJob(client, jobId);
+  const { done, running } = jobState;
   const [report, setReport] = useState<RedriveReportView | null>(null);
-  const [stopped, setStopped] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
     if (!jobId) return;
     return client.subscribe((e) => {
-      if (e.type === 'topic.job' && e.job.jobId === jobId) setJob(e.job);
       if (e.type === 'topic.redriveDone' && e.jobId === jobId) setReport(e.report);
-      if (e.type === 'topic.jobDone' && e.job.jobId === jobId) {
-        setJob(e.job);
-        setJobId(null);
-        setStopped(e.stopped);
-        if (e.error) setError(`Redrive stopped on an error: ${e.error}`);
-      }
     });
   }, [client, jobId]);
 
@@ -101,15 +106,13 @@ export function RedriveDialog({
   const start = async () => {
     setError(null);
     setReport(null);
-    setJob(null);
-    setStopped(false);
+    jobState.reset();
     try {
       setJobId((await client.api.topics.redrive(request())).jobId);
     } catch (e) {
       setError(errorMessage(e));
     }
   };
-  const running = jobId !== null;
   const toMove = preview ? preview.byTopic.reduce((n, t) => n + t.count, 0) : 0;
 
   return (
@@ -152,52 +155,45 @@ export function RedriveDialog({
           />{' '}
           From the beginning (also what earlier redrives passed)
         </label>
-        <div className="kf-toolbar">
+        <JobProgress
+          client={client}
+          jobId={jobId}
+          state={jobState}
+          label="Redrive progress"
+          stopLabel="Stop redrive"
+          hideStopWhenIdle
+          max={Math.max(toMove, 1)}
+          result={report && reportText(report, done?.stopped ?? false)}
+        >
           <button type="submit" disabled={previewing || running}>
             Preview redrive
           </button>
           <button type="button" disabled={running || !preview || toMove === 0} onClick={() => void start()}>
             Redrive
           </button>
-          {running && jobId && (
-            <button type="button" onClick={() => void client.api.topics.jobStop(jobId)}>
-              Stop redrive
-            </button>
-          )}
-        </div>
+        </JobProgress>
       </form>
-      {error && (
+      {(error ?? done?.error) && (
         <p role="alert" className="kf-error-text">
-          {error}
+          {error ?? `Redrive stopped on an error: ${done?.error}`}
         </p>
       )}
       {preview && (
-        <table className="kf-table">
-          <caption>Redrive preview: {preview.scanned} dead letters read</caption>
-          <thead>
-            <tr>
-              <th scope="col">Original topic</th>
-              <th scope="col">Count</th>
-              <th scope="col">Sample errors</th>
-            </tr>
-          </thead>
-          <tbody>
-            {preview.byTopic.map((t) => (
-              <tr key={t.topic}>
-                <th scope="row">{t.topic}</th>
-                <td>{t.count}</td>
-                <td className="kf-mono">
-                  {[...new Set(t.samples.map((s) => s.error ?? '(none)'))].join(' · ')}
-                </td>
-              </tr>
-            ))}
-            {preview.byTopic.length === 0 && (
-              <tr>
-                <td colSpan={3}>No dead letters to move.</td>
-              </tr>
-            )}
-          </tbody>
-        </table>
+        <Table
+          caption={`Redrive preview: ${preview.scanned} dead letters read`}
+          rows={preview.byTopic}
+          rowKey={(t) => t.topic}
+          empty="No dead letters to move."
+          columns={[
+            { header: 'Original topic', rowHeader: true, cell: (t) => t.topic },
+            { header: 'Count', cell: (t) => t.count },
+            {
+              header: 'Sample errors',
+              className: 'kf-mono',
+              cell: (t) => [...new Set(t.samples.map((s) => s.error ?? '(none)'))].join(' · '),
+            },
+          ]}
+        />
       )}
       {preview && preview.skipped.count > 0 && (
         <section aria-label="Dead letters that cannot go back">
@@ -209,16 +205,6 @@ export function RedriveDialog({
           </ul>
         </section>
       )}
-      {(running || job) && (
-        <progress aria-label="Redrive progress" max={Math.max(toMove, 1)} value={job?.done ?? 0} />
-      )}
-      <p role="status">
-        {report &&
-          `${stopped ? 'Stopped after moving' : 'Moved'} ${report.moved} records` +
-            `${report.skipped.count > 0 ? `, skipped ${report.skipped.count}` : ''}` +
-            ` (${report.byTopic.map((t) => `${t.topic}: ${t.count}`).join(', ') || 'none'}).` +
-            ` Next redrive starts at ${report.position.map((p) => `${p.partition}:${p.offset}`).join(' ')}.`}
-      </p>
     </Dialog>
   );
 }

@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import type { ApiClient, GroupView, ResetOffsetsRequest, ResetStepView } from '../../../api/index';
+import { Table } from '../run/Table';
 import { errorMessage } from './use-call';
 
 export interface ResetOffsetsProps {
@@ -126,25 +127,16 @@ export function ResetOffsets({ client, connection, group }: ResetOffsetsProps) {
         </p>
       )}
       {steps && (
-        <table className="kf-table">
-          <caption>{steps.done ? 'Offsets moved' : 'The reset would move'}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Partition</th>
-              <th scope="col">From</th>
-              <th scope="col">To</th>
-            </tr>
-          </thead>
-          <tbody>
-            {steps.steps.map((s) => (
-              <tr key={`${s.topic}/${s.partition}`}>
-                <td>{s.partition}</td>
-                <td className="kf-mono">{s.from ?? '–'}</td>
-                <td className="kf-mono">{s.to}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          caption={steps.done ? 'Offsets moved' : 'The reset would move'}
+          rows={steps.steps}
+          rowKey={(s) => `${s.topic}/${s.partition}`}
+          columns={[
+            { header: 'Partition', cell: (s) => s.partition },
+            { header: 'From', className: 'kf-mono', cell: (s) => s.from ?? '–' },
+            { header: 'To', className: 'kf-mono', cell: (s) => s.to },
+          ]}
+        />
       )}
     </section>
   );

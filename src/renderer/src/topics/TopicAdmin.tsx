@@ -1,11 +1,7 @@
 import { useEffect, useId, useState } from 'react';
-import {
-  ApiError,
-  type ApiClient,
-  type TopicConfigView,
-  type TopicJobView,
-  type TopicView,
-} from '../../../api/index';
+import { ApiError, type ApiClient, type TopicConfigView, type TopicView } from '../../../api/index';
+import { Table } from '../run/Table';
+import { JobProgress, useTopicJob } from './JobProgress';
 import { errorMessage } from './use-call';
 
 interface Common {
@@ -147,23 +143,17 @@ export function ConfigEditor({
           {error}
         </p>
       )}
-      <table className="kf-table">
-        <caption>Config</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Value</th>
-            <th scope="col">Source</th>
-            <th scope="col" />
-          </tr>
-        </thead>
-        <tbody>
-          {configs.map((c) => (
-            <tr key={c.name} data-default={c.isDefault ? 'true' : 'false'}>
-              <th scope="row" className="kf-mono">
-                {c.name}
-              </th>
-              <td>
+      <Table
+        caption="Config"
+        rows={configs}
+        rowKey={(c) => c.name}
+        rowProps={(c) => ({ 'data-default': c.isDefault ? 'true' : 'false' })}
+        columns={[
+          { header: 'Name', rowHeader: true, className: 'kf-mono', cell: (c) => c.name },
+          {
+            header: 'Value',
+            cell: (c) => (
+              <>
                 <input
                   aria-label={`Value of ${c.name}`}
                   className="kf-mono"
@@ -177,23 +167,28 @@ export function ConfigEditor({
                     {problems[c.name]}
                   </span>
                 )}
-              </td>
-              <td
-                title={c.synonyms.map((s) => `${s.name}=${s.value ?? '(hidden)'} (${s.source})`).join('\n')}
-              >
-                {c.isDefault ? <span className="kf-badge">default</span> : c.source}
-              </td>
-              <td>
-                {!c.isDefault && !c.readOnly && (
-                  <button type="button" disabled={busy} onClick={() => void change({ remove: [c.name] })}>
-                    Reset {c.name}
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              </>
+            ),
+          },
+          {
+            header: 'Source',
+            cellProps: (c) => ({
+              title: c.synonyms.map((s) => `${s.name}=${s.value ?? '(hidden)'} (${s.source})`).join('\n'),
+            }),
+            cell: (c) => (c.isDefault ? <span className="kf-badge">default</span> : c.source),
+          },
+          {
+            header: null,
+            cell: (c) =>
+              !c.isDefault &&
+              !c.readOnly && (
+                <button type="button" disabled={busy} onClick={() => void change({ remove: [c.name] })}>
+                  Reset {c.name}
+                </button>
+              ),
+          },
+        ]}
+      />
     </div>
   );
 }
@@ -302,29 +297,13 @@ export function TemplateProduce({ client, connection, topic }: Common & { topic:
   );
   const [count, setCount] = useState('100');
   const [rate, setRate] = useState('0');
-  const [job, setJob] = useState<TopicJobView | null>(null);
   const [jobId, setJobId] = useState<string | null>(null);
-  const [result, setResult] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    if (!jobId) return;
-    return client.subscribe((e) => {
-      if (e.type === 'topic.job' && e.job.jobId === jobId) setJob(e.job);
-      if (e.type === 'topic.jobDone' && e.job.jobId === jobId) {
-        setJob(e.job);
-        setJobId(null);
-        setResult(
-          e.error
-            ? `Stopped on an error after ${e.job.done} records: ${e.error}`
-            : `${e.stopped ? 'Stopped after' : 'Produced'} ${e.job.done} records.`,
-        );
-      }
-    });
-  }, [client, jobId]);
+  const jobState = useTopicJob(client, jobId);
+  const { done, running } = jobState;
   const start = async () => {
     setError(null);
-    setResult(null);
-    setJob(null);
+    jobState.reset();
     try {
       const r = await client.api.topics.produceTemplate({
         ...(connection ? { connection } : {}),
@@ -377,24 +356,22 @@ export function TemplateProduce({ client, connection, topic }: Common & { topic:
         value={rate}
         onChange={(e) => setRate(e.target.value)}
       />
-      <div className="kf-toolbar">
-        <button type="submit" disabled={jobId !== null}>
+      <JobProgress
+        client={client}
+        jobId={jobId}
+        state={jobState}
+        label="Produced"
+        result={
+          done &&
+          (done.error
+            ? `Stopped on an error after ${done.job.done} records: ${done.error}`
+            : `${done.stopped ? 'Stopped after' : 'Produced'} ${done.job.done} records.`)
+        }
+      >
+        <button type="submit" disabled={running}>
           Generate
         </button>
-        <button
-          type="button"
-          disabled={jobId === null}
-          onClick={() => jobId && void client.api.topics.jobStop(jobId)}
-        >
-          Stop
-        </button>
-        {job && (
-          <progress max={job.total ?? undefined} value={job.done} aria-label="Produced">
-            {job.done}
-          </progress>
-        )}
-      </div>
-      {result && <p role="status">{result}</p>}
+      </JobProgress>
       {error && (
         <p role="alert" className="kf-error-text">
           {error}

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { ApiClient, TopicView } from '../../../api/index';
 import { Tabs } from '../run/Tabs';
+import { Table } from '../run/Table';
 import { ProduceForm } from './ProduceForm';
 import { ConfigEditor, ManageTopic, TemplateProduce } from './TopicAdmin';
 import { RecordBrowser } from './RecordBrowser';
@@ -148,33 +149,26 @@ export function TopicDetail({ client, connection, topic, rate, onDeleted }: Topi
 function Partitions({ view }: { view: TopicView | null }) {
   if (!view) return <p className="kf-muted">Loading…</p>;
   return (
-    <table className="kf-table">
-      <caption>Partitions</caption>
-      <thead>
-        <tr>
-          <th scope="col">Partition</th>
-          <th scope="col">Leader</th>
-          <th scope="col">Replicas</th>
-          <th scope="col">In sync</th>
-          <th scope="col">Low offset</th>
-          <th scope="col">High offset</th>
-        </tr>
-      </thead>
-      <tbody>
-        {view.partitions.map((p) => {
-          const outOfSync = p.replicas.filter((r) => !p.isr.includes(r));
-          return (
-            <tr key={p.partition}>
-              <th scope="row">{p.partition}</th>
-              <td>{p.leader < 0 ? <span className="kf-error-text">none</span> : p.leader}</td>
-              <td>{p.replicas.join(', ')}</td>
-              <td className={outOfSync.length > 0 ? 'kf-warn-text' : undefined}>{p.isr.join(', ')}</td>
-              <td className="kf-mono">{p.low}</td>
-              <td className="kf-mono">{p.high}</td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <Table
+      caption="Partitions"
+      rows={view.partitions}
+      rowKey={(p) => p.partition}
+      columns={[
+        { header: 'Partition', rowHeader: true, cell: (p) => p.partition },
+        {
+          header: 'Leader',
+          cell: (p) => (p.leader < 0 ? <span className="kf-error-text">none</span> : p.leader),
+        },
+        { header: 'Replicas', cell: (p) => p.replicas.join(', ') },
+        {
+          header: 'In sync',
+          // A replica missing from the in-sync set is worth a glance.
+          cellProps: (p) => (p.replicas.some((r) => !p.isr.includes(r)) ? { className: 'kf-warn-text' } : {}),
+          cell: (p) => p.isr.join(', '),
+        },
+        { header: 'Low offset', className: 'kf-mono', cell: (p) => p.low },
+        { header: 'High offset', className: 'kf-mono', cell: (p) => p.high },
+      ]}
+    />
   );
 }

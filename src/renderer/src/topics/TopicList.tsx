@@ -1,6 +1,7 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { ApiClient } from '../../../api/index';
 import { formatCount } from '../run/format';
+import { Table } from '../run/Table';
 import { CreateTopicForm } from './TopicAdmin';
 import { useCall } from './use-call';
 
@@ -106,36 +107,34 @@ export function TopicList({
         <p className="kf-empty">{topics.data.length === 0 ? 'No topics yet.' : 'No topic matches.'}</p>
       )}
       {shown.length > 0 && (
-        <table className="kf-table">
-          <caption className="kf-visually-hidden">Topics</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Partitions</th>
-              <th scope="col">Records</th>
-              <th scope="col">Records/s</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((t) => (
-              <tr key={t.name} aria-selected={t.name === selected}>
-                <td>
-                  <button
-                    type="button"
-                    className="kf-link-button"
-                    aria-current={t.name === selected ? 'true' : undefined}
-                    onClick={() => onSelect(t.name)}
-                  >
-                    {t.name}
-                  </button>
-                </td>
-                <td>{t.partitions}</td>
-                <td>{formatRecords(t.records)}</td>
-                <td>{rates[t.name] === undefined ? '–' : rates[t.name]!.toFixed(1)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          label="Topics"
+          captionHidden
+          rows={shown}
+          rowKey={(t) => t.name}
+          rowProps={(t) => ({ 'aria-selected': t.name === selected })}
+          columns={[
+            {
+              header: 'Name',
+              cell: (t) => (
+                <button
+                  type="button"
+                  className="kf-link-button"
+                  aria-current={t.name === selected ? 'true' : undefined}
+                  onClick={() => onSelect(t.name)}
+                >
+                  {t.name}
+                </button>
+              ),
+            },
+            { header: 'Partitions', cell: (t) => t.partitions },
+            { header: 'Records', cell: (t) => formatRecords(t.records) },
+            {
+              header: 'Records/s',
+              cell: (t) => (rates[t.name] === undefined ? '–' : rates[t.name]!.toFixed(1)),
+            },
+          ]}
+        />
       )}
     </div>
   );

@@ -4,15 +4,9 @@
  * files never pass through an API call: `ApiClient.transfers` streams them.
  */
 import { useEffect, useId, useState, type ReactNode } from 'react';
-import type {
-  ApiClient,
-  ExportTopicRequest,
-  ImportTopicRequest,
-  ReadFrom,
-  ServerEvent,
-  TopicJobView,
-} from '../../../api/index';
+import type { ApiClient, ExportTopicRequest, ImportTopicRequest, ReadFrom } from '../../../api/index';
 import { Dialog } from '../run/Dialog';
+import { JobProgress, useTopicJob } from './JobProgress';
 import { errorMessage } from './use-call';
 
 type Built<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -88,59 +82,6 @@ export function buildExportRequest(
   return { ok: true, value: req };
 }
 
-/** Follows one job's events; `done` is its last event. */
-function useJob(client: ApiClient, jobId: string | null) {
-  const [job, setJob] = useState<TopicJobView | null>(null);
-  const [done, setDone] = useState<Extract<ServerEvent, { type: 'topic.jobDone' }> | null>(null);
-  useEffect(() => {
-    if (!jobId) return;
-    return client.subscribe((e) => {
-      if (e.type === 'topic.job' && e.job.jobId === jobId) setJob(e.job);
-      if (e.type === 'topic.jobDone' && e.job.jobId === jobId) {
-        setJob(e.job);
-        setDone(e);
-      }
-    });
-  }, [client, jobId]);
-  const reset = () => {
-    setJob(null);
-    setDone(null);
-  };
-  return { job, done, running: jobId !== null && done === null, reset };
-}
-
-function JobControls(props: {
-  client: ApiClient;
-  jobId: string | null;
-  running: boolean;
-  job: TopicJobView | null;
-  startLabel: string;
-  busy: boolean;
-  progressLabel: string;
-}) {
-  const { client, jobId, running, job } = props;
-  return (
-    <div className="kf-toolbar">
-      <button type="submit" disabled={running || props.busy}>
-        {props.startLabel}
-      </button>
-      <button
-        type="button"
-        disabled={!running}
-        onClick={() => jobId && void client.api.topics.jobStop(jobId)}
-      >
-        Stop
-      </button>
-      {job && (
-        <progress max={job.total ?? undefined} value={job.done} aria-label={props.progressLabel}>
-          {job.done}
-        </progress>
-      )}
-      {job && <span className="kf-muted">{job.done} records</span>}
-    </div>
-  );
-}
-
 function Unsupported({ children }: { children: ReactNode }) {
   return (
     <p className="kf-muted">
@@ -209,7 +150,8 @@ export function ExportDialog({
   const [form, setForm] = useState<ExportForm>(DEFAULT_EXPORT_FORM);
   const [jobId, setJobId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const { job, done, running, reset } = useJob(client, jobId);
+  const jobState = useTopicJob(client, jobId);
+  const { done, running, reset } = jobState;
   const set = <K extends keyof ExportForm>(k: K, v: ExportForm[K]) => setForm((f) => ({ ...f, [k]: v }));
   const fileName = `${topic}.jsonl`;
   const start = async () => {
@@ -277,22 +219,23 @@ export function ExportDialog({
           />
           <label htmlFor={`${ids}-l`}>Limit (blank: all)</label>
           <input id={`${ids}-l`} value={form.limit} onChange={(e) => set('limit', e.target.value)} />
-          <JobControls
+          <JobProgress
             client={client}
             jobId={jobId}
-            running={running}
-            job={job}
-            busy={false}
-            startLabel="Start export"
-            progressLabel="Exported"
-          />
-          {done && (
-            <p role="status">
-              {done.error
+            state={jobState}
+            label="Exported"
+            showCount
+            result={
+              done &&
+              (done.error
                 ? `Export failed after ${done.job.done} records: ${done.error}`
-                : `${done.stopped ? 'Stopped after' : 'Exported'} ${done.job.done} records.`}
-            </p>
-          )}
+                : `${done.stopped ? 'Stopped after' : 'Exported'} ${done.job.done} records.`)
+            }
+          >
+            <button type="submit" disabled={running}>
+              Start export
+            </button>
+          </JobProgress>
           {done?.job.fileId && !done.error && (
             <button type="button" onClick={() => client.transfers?.download(done.job.fileId!, fileName)}>
               Download {fileName}
@@ -333,7 +276,8 @@ export function ImportDialog({
   const [uploading, setUploading] = useState(false);
   const [jobId, setJobId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const { job, done, running, reset } = useJob(client, jobId);
+  const jobState = useTopicJob(client, jobId);
+  const { done, running, reset } = jobState;
   useEffect(() => {
     if (done && !done.error) onImported?.();
     // Once, when a job ends.
@@ -425,25 +369,26 @@ export function ImportDialog({
               />
             </>
           )}
-          <JobControls
+          <JobProgress
             client={client}
             jobId={jobId}
-            running={running}
-            job={job}
-            busy={uploading}
-            startLabel="Start import"
-            progressLabel="Imported"
-          />
-          {uploading && <p role="status">Uploading {file?.name}…</p>}
-          {done && (
-            <p role="status">
-              {done.job.line !== undefined
+            state={jobState}
+            label="Imported"
+            showCount
+            result={
+              done &&
+              (done.job.line !== undefined
                 ? `Stopped at line ${done.job.line} after ${done.job.done} records: ${done.error}`
                 : done.error
                   ? `Import failed after ${done.job.done} records: ${done.error}`
-                  : `${done.stopped ? 'Stopped after' : 'Imported'} ${done.job.done} records into ${target.trim()}.`}
-            </p>
-          )}
+                  : `${done.stopped ? 'Stopped after' : 'Imported'} ${done.job.done} records into ${target.trim()}.`)
+            }
+          >
+            <button type="submit" disabled={running || uploading}>
+              Start import
+            </button>
+          </JobProgress>
+          {uploading && <p role="status">Uploading {file?.name}…</p>}
           {error && (
             <p role="alert" className="kf-error-text">
               {error}

@@ -55,6 +55,19 @@ export function createTransferFiles(dir: string): TransferFiles {
     .rm(dir, { recursive: true, force: true })
     .then(() => fs.mkdir(dir, { recursive: true, mode: 0o700 }));
   const newId = () => randomBytes(16).toString('hex');
+  /** Names an upload's file and registers it once `fill` wrote it; a failed fill leaves no file. */
+  const newUpload = async (fill: (file: string) => Promise<void>): Promise<string> => {
+    const uploadId = newId();
+    const file = path.join(dir, `upload-${uploadId}.jsonl`);
+    try {
+      await fill(file);
+    } catch (e) {
+      await fs.rm(file, { force: true });
+      throw e;
+    }
+    uploads.set(uploadId, file);
+    return uploadId;
+  };
 
   const reply = (res: ServerResponse, status: number, body: string, headers: Record<string, string>) => {
     res.writeHead(status, {
@@ -70,15 +83,12 @@ export function createTransferFiles(dir: string): TransferFiles {
       await ready;
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (req.method === 'PUT' && url.pathname === '/transfers') {
-        const uploadId = newId();
-        const file = path.join(dir, `upload-${uploadId}.jsonl`);
+        let uploadId: string;
         try {
-          await pipeline(req, createWriteStream(file, { mode: 0o600 }));
+          uploadId = await newUpload((file) => pipeline(req, createWriteStream(file, { mode: 0o600 })));
         } catch {
-          await fs.rm(file, { force: true });
           return reply(res, 400, 'the upload did not complete\n', headers);
         }
-        uploads.set(uploadId, file);
         return reply(res, 200, JSON.stringify({ uploadId }), headers);
       }
       const m = /^\/transfers\/([0-9a-f]{32})$/.exec(url.pathname);
@@ -105,18 +115,13 @@ export function createTransferFiles(dir: string): TransferFiles {
     },
     async uploadFrom(source) {
       await ready;
-      const uploadId = newId();
-      const file = path.join(dir, `upload-${uploadId}.jsonl`);
       try {
-        await fs.copyFile(source, file);
+        return { uploadId: await newUpload((file) => fs.copyFile(source, file)) };
       } catch (e) {
-        await fs.rm(file, { force: true });
         const why =
           (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (e as Error).message;
         throw new ApiError('invalid', `cannot read the file to import "${source}": ${why}`);
       }
-      uploads.set(uploadId, file);
-      return { uploadId };
     },
     exportFile(fileId) {
       return (ID.test(fileId) && exports.get(fileId)) || null;

@@ -1,6 +1,6 @@
 // The desktop app's side of export/import files: a picked local file becomes an upload (a copy
 // the import takes over), and a finished export is found by its id for the native save dialog.
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -36,6 +36,8 @@ describe('transfer files (desktop uploads and saved exports)', () => {
     expect(err).toBeInstanceOf(ApiError);
     expect((err as Error).message).toContain(missing);
     expect((err as Error).message).toContain('does not exist');
+    // Nothing half-made is left behind.
+    expect(readdirSync(join(root, 'transfers'))).toEqual([]);
   });
 
   it('finds an export by its id and nothing for an unknown or malformed id', async () => {

@@ -106,7 +106,10 @@ export interface ProducerOptions {
    * not idempotent, acks as below, a retry after a lost answer may write a batch twice) when the
    * connection allows it (plaintext, TLS, SASL PLAIN/SCRAM; not AWS IAM) and the environment does
    * not force kafkajs (KFLOW_KAFKA_CLIENT=kafkajs); otherwise kafkajs with the other options.
-   * Ignored with a transactionalId.
+   * With a transactionalId: kflow's transactional wire producer (src/kafka/wire/transaction, its
+   * offset commits carry the group generation so a zombie instance is fenced) on the same
+   * connections; kafkajs' (unfenced: its TxnOffsetCommit has no generation) for AWS IAM or with
+   * KFLOW_KAFKA_CLIENT=kafkajs.
    */
   fast?: boolean;
   /** Exactly-once per partition across retries (acks=all, one request in flight). */
@@ -400,6 +403,24 @@ class KafkajsClient implements KafkaClient {
   }
 
   async producer(opts: ProducerOptions = {}): Promise<KafkaProducer> {
+    if (opts.fast === true && opts.transactionalId !== undefined) {
+      const wire = this.wire();
+      if (wire) {
+        const p = new WireSeamProducer(wire, {
+          transactionalId: opts.transactionalId,
+          ...(opts.transactionTimeoutMs !== undefined
+            ? { transactionTimeoutMs: opts.transactionTimeoutMs }
+            : {}),
+          ...(opts.compression !== undefined && opts.compression !== 'none'
+            ? { compression: opts.compression }
+            : {}),
+          ...(opts.batchBytes !== undefined ? { batchBytes: opts.batchBytes } : {}),
+        });
+        await p.init();
+        this.closers.add(() => p.close());
+        return p;
+      }
+    }
     if (opts.fast === true && opts.transactionalId === undefined) {
       const wire = this.wire();
       if (wire) {

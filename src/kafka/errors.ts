@@ -194,3 +194,25 @@ function saslReason(message: string): string {
 export function isKafkajsError(err: unknown): boolean {
   return err instanceof kafkajs.KafkaJSError;
 }
+
+/**
+ * A transactional producer was fenced: another producer took its transactional id over
+ * (`producer-epoch`: PRODUCER_FENCED / INVALID_PRODUCER_EPOCH, or its transaction outlived the
+ * transaction timeout), or the consumer group moved on from the member whose offsets it committed
+ * (`group-generation`: ILLEGAL_GENERATION / UNKNOWN_MEMBER_ID / FENCED_INSTANCE_ID, KIP-447). Its
+ * open transaction is or will be aborted; the producer is unusable.
+ */
+export class ProducerFencedError extends Error {
+  override name = 'ProducerFencedError';
+  constructor(
+    readonly transactionalId: string,
+    readonly fencedBy: 'producer-epoch' | 'group-generation',
+    reason: string,
+    cause?: unknown,
+  ) {
+    super(
+      `transactional id ${transactionalId} was fenced: ${reason}`,
+      cause === undefined ? undefined : { cause },
+    );
+  }
+}

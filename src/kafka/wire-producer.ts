@@ -7,13 +7,18 @@
  *
  * Idempotent (with acks -1, the default): one producer id per producer and a sequence per
  * partition in every batch, so a request retried after a lost answer is written once (see
- * wire/idempotence). No transactions (exactly-once stays on kafkajs). Sends go one at a time, and
- * a send's requests for one partition follow each other, so each partition keeps the order of the
- * calls and has one batch in flight (within Kafka's limit of 5 for idempotent producers).
+ * wire/idempotence). Sends go one at a time, and a send's requests for one partition follow each
+ * other, so each partition keeps the order of the calls and has one batch in flight (within
+ * Kafka's limit of 5 for idempotent producers).
+ *
+ * With a transactional id it is a transactional producer (wire/transaction, exactly-once v2):
+ * records only inside transaction(), each partition added to the transaction before its first
+ * batch, offsets committed with the consumer's group generation so a zombie is fenced.
  */
 import type { RecordInput } from '../protocol/records/batch';
 import type { Bytes, KafkaProducer, KafkaTransaction, ProduceRecord, RecordMetadata } from './client';
 import { IdempotentProducerState } from './wire/idempotence';
+import { TransactionalProducerState } from './wire/transaction';
 import { partitionForKey, type WireClient, type WireProduceOptions } from './wire/index';
 
 export interface WireSeamProducerOptions extends WireProduceOptions {
@@ -23,6 +28,10 @@ export interface WireSeamProducerOptions extends WireProduceOptions {
   lingerMs?: number;
   /** Sequence-numbered batches, written once despite retries; on by default with acks -1. */
   idempotent?: boolean;
+  /** Makes it transactional (implies idempotent): records only inside transaction(). */
+  transactionalId?: string;
+  /** transaction.timeout.ms; 60 s by default. */
+  transactionTimeoutMs?: number;
 }
 
 const DEFAULT_BATCH_BYTES = 512 * 1024;
@@ -49,29 +58,64 @@ export class WireSeamProducer implements KafkaProducer {
   }[] = [];
   private timer: NodeJS.Timeout | undefined;
   private readonly produceOpts: WireProduceOptions;
+  private readonly txn: TransactionalProducerState | undefined;
+  private initialized: Promise<void> | undefined;
 
   constructor(
     private readonly wire: WireClient,
     private readonly opts: WireSeamProducerOptions = {},
   ) {
-    const idempotent = opts.idempotent ?? (opts.acks ?? -1) === -1;
+    const idempotent = opts.transactionalId !== undefined || (opts.idempotent ?? (opts.acks ?? -1) === -1);
     if (idempotent && opts.acks === 1)
-      throw new Error('an idempotent producer needs acks -1 (all in-sync replicas), not 1');
+      throw new Error('an idempotent or transactional producer needs acks -1 (all in-sync replicas), not 1');
+    this.txn =
+      opts.transactionalId === undefined
+        ? undefined
+        : new TransactionalProducerState(wire.cluster, {
+            transactionalId: opts.transactionalId,
+            ...(opts.transactionTimeoutMs !== undefined ? { timeoutMs: opts.transactionTimeoutMs } : {}),
+          });
     this.produceOpts = {
       ...opts,
-      ...(idempotent ? { idempotence: new IdempotentProducerState() } : {}),
+      ...(idempotent ? { idempotence: this.txn ?? new IdempotentProducerState() } : {}),
     };
   }
 
+  /**
+   * A transactional producer's InitProducerId: fences every older producer of its transactional
+   * id (their open transaction is aborted). Done once, by the first transaction() otherwise.
+   */
+  init(): Promise<void> {
+    const txn = this.txn;
+    if (!txn) return Promise.resolve();
+    this.initialized ??= this.serialize(() => txn.init());
+    const p = this.initialized;
+    p.catch(() => this.initialized === p && (this.initialized = undefined));
+    return p;
+  }
+
   send(records: ProduceRecord[]): Promise<RecordMetadata[]> {
+    const outside = this.outsideTransaction();
+    if (outside) return Promise.reject(outside);
     return this.serialize(() => this.produce(records, true));
   }
 
   async write(records: ProduceRecord[]): Promise<void> {
+    const outside = this.outsideTransaction();
+    if (outside) throw outside;
     await this.serialize(() => this.produce(records, false));
   }
 
+  private outsideTransaction(): Error | undefined {
+    if (this.txn === undefined || this.txn.inTransaction) return undefined;
+    return new Error(
+      `transactional producer ${this.txn.transactionalId}: records are sent inside transaction() only`,
+    );
+  }
+
   enqueue(record: ProduceRecord): Promise<RecordMetadata> {
+    const outside = this.outsideTransaction();
+    if (outside) return Promise.reject(outside);
     return new Promise((resolve, reject) => {
       this.queued.push({ record, resolve, reject });
       this.timer ??= setTimeout(() => void this.flush(), this.opts.lingerMs ?? 5);
@@ -92,8 +136,21 @@ export class WireSeamProducer implements KafkaProducer {
     }
   }
 
-  transaction(): Promise<KafkaTransaction> {
-    return Promise.reject(new Error('the wire producer has no transactions (exactly-once runs on kafkajs)'));
+  async transaction(): Promise<KafkaTransaction> {
+    const txn = this.txn;
+    if (!txn) throw new Error('transaction() needs a producer with a transactionalId');
+    await this.init();
+    await this.serialize(async () => txn.begin());
+    const inTxn = <T>(fn: () => Promise<T>) => this.serialize(fn);
+    return {
+      send: (records) => inTxn(() => this.produce(records, true)),
+      write: async (records) => {
+        await inTxn(() => this.produce(records, false));
+      },
+      sendOffsets: (groupId, offsets, group) => inTxn(() => txn.sendOffsets(groupId, offsets, group)),
+      commit: () => inTxn(() => txn.commit()),
+      abort: () => inTxn(() => txn.abort()),
+    };
   }
 
   async close(): Promise<void> {
@@ -166,7 +223,14 @@ export class WireSeamProducer implements KafkaProducer {
           if (chunk !== undefined) round.set(p, chunk);
         }
         if (round.size === 0) break;
-        const base = await this.wire.produce(topic, round, this.produceOpts);
+        if (this.txn) await this.txn.addPartitions(topic, [...round.keys()]);
+        let base: Map<number, bigint>;
+        try {
+          base = await this.wire.produce(topic, round, this.produceOpts);
+        } catch (err) {
+          // In a transaction: a fence is final, anything else makes the transaction abortable.
+          throw this.txn ? this.txn.failed(err) : err;
+        }
         if (meta)
           for (const [p, chunk] of round) {
             const b = base.get(p) ?? -1n;

@@ -22,6 +22,8 @@ export interface ProducerIdentity {
 }
 
 export class IdempotentProducerState {
+  /** Set by a transactional producer's state (wire/transaction): its batches are transactional. */
+  readonly transactionalId: string | undefined = undefined;
   private identity: Promise<ProducerIdentity> | undefined;
   private readonly next = new Map<string, number>();
 

@@ -132,6 +132,7 @@ async function produceRound(
       producerId: Number(id.producerId),
       producerEpoch: id.producerEpoch,
       baseSequence: idem.take(topic, p, records.length),
+      isTransactional: idem.transactionalId !== undefined,
     });
   };
   const encoded = new Map<number, Buffer>();
@@ -176,7 +177,7 @@ async function sendEncoded(
         try {
           const conn = await cluster.connection(leader);
           const res = await conn.request(ApiKey.Produce, {
-            transactionalId: null,
+            transactionalId: opts.idempotence?.transactionalId ?? null,
             acks: opts.acks ?? -1,
             timeoutMs: opts.timeoutMs ?? 30_000,
             topicData: [
@@ -195,6 +196,7 @@ async function sendEncoded(
                 retry.push(r.index);
                 lastError = error();
               } else if (
+                opts.idempotence?.transactionalId === undefined &&
                 opts.idempotence &&
                 (r.errorCode === OUT_OF_ORDER_SEQUENCE_NUMBER || r.errorCode === UNKNOWN_PRODUCER_ID) &&
                 !renumbered.has(r.index)

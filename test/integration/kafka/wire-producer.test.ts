@@ -1,7 +1,8 @@
 // The seam's fast producer (`producer({ fast: true })`, kflow's wire client behind the
 // KafkaProducer interface) against the embedded broker: keyed records land where kafkajs' default
 // partitioner puts them, large sends are cut into ordered requests, headers and timestamps
-// survive, secured connections work, and kafkajs stays in charge of transactions and when forced.
+// survive, secured connections work, transactional producers are wire ones too, and kafkajs serves
+// when forced.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestCertificates } from '../../../src/broker/auth/certs';
 import { startBroker, type RunningBroker } from '../../../src/broker/index';
@@ -92,15 +93,19 @@ describe('fast producer on the wire client', () => {
     expect(r2?.timestamp).toBe(2_000n);
   });
 
-  it('leaves transactions and a forced kafkajs to kafkajs', async () => {
+  it('runs transactions on the wire too (wire/transaction), and leaves a forced kafkajs to kafkajs', async () => {
     const tx = await client.producer({ fast: true, transactionalId: 'wp-tx' });
-    expect(kind(tx)).toBe('KafkajsProducer');
+    expect(kind(tx)).toBe('WireSeamProducer');
     await tx.close();
+    expect(kind(await client.producer({ transactionalId: 'wp-tx-kjs' }))).toBe('KafkajsProducer');
     const before = process.env['KFLOW_KAFKA_CLIENT'];
     process.env['KFLOW_KAFKA_CLIENT'] = 'kafkajs';
     const other = await connect(embeddedProfile(broker.bootstrap));
     try {
       expect(kind(await other.producer({ fast: true }))).toBe('KafkajsProducer');
+      expect(kind(await other.producer({ fast: true, transactionalId: 'wp-tx-forced' }))).toBe(
+        'KafkajsProducer',
+      );
     } finally {
       if (before === undefined) delete process.env['KFLOW_KAFKA_CLIENT'];
       else process.env['KFLOW_KAFKA_CLIENT'] = before;

@@ -6,6 +6,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import type { ConsumedRecord } from '../kafka/client';
+import { wasmEscaper } from './escape-wasm';
 
 export type ByteEncoding = 'utf8' | 'base64';
 
@@ -228,14 +229,53 @@ export function parseImportLine(text: string): ImportedRecord {
 
 // ---- export lines as bytes ----
 
+// An export is bound by its per-record cost, so exportChunk writes each line straight into one
+// output Buffer: constant pieces as pre-encoded bytes, safe integers as digits, keys, values and
+// headers escaped byte by byte from their record Buffers. Module state rather than an object, so
+// the per-byte loop works on locals and every call stays monomorphic (as fetch.ts decodes).
+const EMPTY = Buffer.alloc(0);
+let out: Buffer = EMPTY;
+let at = 0;
+
+function room(n: number): void {
+  if (at + n <= out.length) return;
+  const next = Buffer.allocUnsafeSlow(Math.max(out.length * 2, at + n));
+  out.copy(next, 0, 0, at);
+  out = next;
+}
+
+/** ASCII bytes known in advance (member names, punctuation). */
+function put(bytes: Uint8Array): void {
+  room(bytes.length);
+  for (let i = 0; i < bytes.length; i++) out[at++] = bytes[i]!;
+}
+
+function putText(s: string): void {
+  room(s.length * 3);
+  at += out.write(s, at, 'utf8');
+}
+
+/** `String(n)` (what JSON.stringify writes) for a whole number; digits by hand when exact. */
+function putInt(n: number): void {
+  if (!Number.isSafeInteger(n)) return putText(Number.isFinite(n) ? String(n) : 'null');
+  room(17);
+  if (n < 0) {
+    out[at++] = 0x2d;
+    n = -n;
+  }
+  let digits = 1;
+  for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
+  at += digits;
+  for (let i = 1; i <= digits; i++) {
+    out[at - i] = 0x30 + (n % 10);
+    n = Math.floor(n / 10);
+  }
+}
+
 // Bytes JSON.stringify escapes in a string: '"', '\\' and the C0 controls (short forms where JSON
 // has them: ESCAPE_CHAR, else \u00XX). Valid UTF-8 otherwise passes through unchanged, as
-// JSON.stringify of its text encodes. Typed-array tables keep the per-byte loop monomorphic.
-const ESCAPE = new Uint8Array(256);
+// JSON.stringify of its text encodes.
 const ESCAPE_CHAR = new Uint8Array(256);
-for (let c = 0; c < 0x20; c++) ESCAPE[c] = 1;
-ESCAPE[0x22] = 1;
-ESCAPE[0x5c] = 1;
 for (const [c, e] of [
   [0x08, 0x62],
   [0x09, 0x74],
@@ -247,110 +287,165 @@ for (const [c, e] of [
 ])
   ESCAPE_CHAR[c!] = e!;
 const HEX_DIGITS = new Uint8Array(Buffer.from('0123456789abcdef'));
+const simd = wasmEscaper();
+/** Shorter byte fields (keys, headers) cost less in the byte loop than copying in and out of WebAssembly. */
+const SIMD_FROM = 48;
 
-/** Writes `src` JSON-escaped (without quotes) into `out` at `p`; returns the end. `out` must have room for 6 bytes per input byte. */
-function escapeInto(src: Uint8Array, out: Uint8Array, p: number): number {
-  const n = src.length;
-  for (let i = 0; i < n; i++) {
-    const c = src[i]!;
-    if (ESCAPE[c] === 0) {
-      out[p++] = c;
-      continue;
-    }
-    out[p++] = 0x5c;
-    const e = ESCAPE_CHAR[c]!;
-    if (e !== 0) out[p++] = e;
-    else {
-      out[p] = 0x75; // u00XX
-      out[p + 1] = 0x30;
-      out[p + 2] = 0x30;
-      out[p + 3] = HEX_DIGITS[c >> 4]!;
-      out[p + 4] = HEX_DIGITS[c & 15]!;
-      p += 5;
-    }
+function escapedLength(b: Uint8Array): number {
+  let n = b.length;
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i]!;
+    if (c < 0x20) n += ESCAPE_CHAR[c] !== 0 ? 1 : 5;
+    else if (c === 0x22 || c === 0x5c) n++;
   }
-  return p;
+  return n;
 }
 
-/** A growing output buffer for one chunk of export lines. */
-class LineWriter {
-  buf: Buffer;
-  pos = 0;
-  constructor(size: number) {
-    this.buf = Buffer.allocUnsafe(size);
+/**
+ * `JSON.stringify(b.toString('utf8'))` written from the bytes, when `b` is valid UTF-8; false
+ * (nothing written) otherwise. Validity is asked of the native check only when a byte is not
+ * ASCII, which keys and headers seldom have.
+ */
+function putJsonString(b: Uint8Array): boolean {
+  const n = b.length;
+  // The worst case (6 bytes per byte) is only counted out near the end of the Buffer.
+  if (at + n * 6 + 2 > out.length) room(escapedLength(b) + 2);
+  const o = out;
+  let p = at;
+  o[p++] = 0x22;
+  let high: boolean;
+  if (simd !== null && n >= SIMD_FROM) {
+    p = simd.escape(b, o, p);
+    high = simd.nonAscii();
+  } else {
+    let bits = 0;
+    for (let i = 0; i < n; i++) {
+      const c = b[i]!;
+      bits |= c;
+      if (c > 0x22 && c !== 0x5c) {
+        o[p++] = c;
+        continue;
+      }
+      if (c === 0x20 || c === 0x21) {
+        o[p++] = c;
+        continue;
+      }
+      o[p++] = 0x5c;
+      const e = ESCAPE_CHAR[c]!;
+      if (e !== 0) o[p++] = e;
+      else {
+        o[p] = 0x75; // u00XX
+        o[p + 1] = 0x30;
+        o[p + 2] = 0x30;
+        o[p + 3] = HEX_DIGITS[c >> 4]!;
+        o[p + 4] = HEX_DIGITS[c & 15]!;
+        p += 5;
+      }
+    }
+    high = bits >= 0x80;
   }
-  ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
-    this.buf.copy(next, 0, 0, this.pos);
-    this.buf = next;
+  o[p++] = 0x22;
+  if (high && !isUtf8(b)) return false;
+  at = p;
+  return true;
+}
+
+const ascii = (s: string) => new Uint8Array(Buffer.from(s, 'latin1'));
+const COMMA = ascii(',');
+const OFFSET = ascii(',"offset":');
+const TIMESTAMP = ascii(',"timestamp":');
+const KEY_NULL = ascii(',"key":null');
+const KEY = ascii(',"key":');
+const KEY_UTF8 = ascii(',"keyEncoding":"utf8"');
+const KEY_BASE64 = ascii('","keyEncoding":"base64"');
+const VALUE_NULL = ascii(',"value":null');
+const VALUE = ascii(',"value":');
+const VALUE_UTF8 = ascii(',"valueEncoding":"utf8"');
+const VALUE_BASE64 = ascii('","valueEncoding":"base64"');
+const HEADERS = ascii(',"headers":[');
+const ENCODING_UTF8 = ascii(',"encoding":"utf8"}');
+const ENCODING_BASE64 = ascii('","encoding":"base64"}');
+const QUOTE_MARK = ascii('"');
+const LINE_END = ascii(']}\n');
+
+// `{"key":<name>,"value":` by header name: records of a topic mostly repeat a few names.
+const headerStarts = new Map<string, Uint8Array>();
+function headerStart(name: string): Uint8Array {
+  let bytes = headerStarts.get(name);
+  if (bytes === undefined) {
+    bytes = new Uint8Array(Buffer.from(`{"key":${JSON.stringify(name)},"value":`, 'utf8'));
+    if (headerStarts.size >= 1000) headerStarts.clear();
+    headerStarts.set(name, bytes);
   }
-  /** Text that is ASCII (numbers, member names). */
-  ascii(s: string): void {
-    this.ensure(s.length);
-    this.pos += this.buf.write(s, this.pos, 'latin1');
-  }
-  text(s: string): void {
-    this.ensure(s.length * 3);
-    this.pos += this.buf.write(s, this.pos, 'utf8');
-  }
-  bytes(b: Buffer): void {
-    this.ensure(b.length);
-    this.pos += b.copy(this.buf, this.pos);
-  }
-  /** `JSON.stringify(b.toString('utf8'))` for valid UTF-8 `b`, written from the bytes. */
-  jsonString(b: Buffer): void {
-    this.ensure(b.length * 6 + 2);
-    this.buf[this.pos] = 0x22;
-    const end = escapeInto(b, this.buf, this.pos + 1);
-    this.buf[end] = 0x22;
-    this.pos = end + 1;
-  }
-  /** `"name":…,"nameEncoding":…` as exportLineText writes it. */
-  member(name: string, b: Buffer | null): void {
-    if (b === null) return this.ascii(`"${name}":null`);
-    this.ascii(`"${name}":`);
-    if (isUtf8(b)) {
-      this.jsonString(b);
-      this.ascii(`,"${name}Encoding":"utf8"`);
-    } else this.ascii(`"${b.toString('base64')}","${name}Encoding":"base64"`);
-  }
+  return bytes;
+}
+
+/** `"…","nameEncoding":"base64"` after the opening quote of a byte field that is not UTF-8. */
+function putBase64(b: Buffer, tail: Uint8Array): void {
+  put(QUOTE_MARK);
+  const s = b.toString('base64');
+  room(s.length);
+  at += out.write(s, at, 'latin1');
+  put(tail);
+}
+
+/** `"name":…,"nameEncoding":…` as exportLineText writes it. */
+function putMember(
+  b: Buffer | null,
+  none: Uint8Array,
+  name: Uint8Array,
+  utf8: Uint8Array,
+  base64: Uint8Array,
+): void {
+  if (b === null) return put(none);
+  put(name);
+  if (putJsonString(b)) put(utf8);
+  else putBase64(b, base64);
 }
 
 /**
  * The export lines of `records` (each `exportLineText(r) + "\n"`), byte for byte, written as bytes:
  * keys, values and headers are escaped straight from their Buffers instead of being decoded to
- * strings and serialized, which is most of an export's per-record work.
+ * strings and serialized, which is most of an export's per-record work. The lines are written at
+ * the start of `scratch` when it has room (a larger Buffer is allocated otherwise): fresh memory
+ * costs a page fault per 4 KB on first touch, as much as escaping the bytes, so an export reuses
+ * the Buffers whose lines have been written (see exportTopic).
  */
-export function exportChunk(records: readonly ConsumedRecord[], topicJson: string): Buffer {
+export function exportChunk(records: readonly ConsumedRecord[], topicJson: string, scratch?: Buffer): Buffer {
   let estimate = 64;
   for (const r of records) estimate += 160 + (r.key?.length ?? 0) + (r.value?.length ?? 0) * 1.1;
-  const w = new LineWriter(Math.ceil(estimate));
-  const prefix = Buffer.from(`{"topic":${topicJson},"partition":`, 'utf8');
+  out =
+    scratch !== undefined && scratch.length >= estimate
+      ? scratch
+      : Buffer.allocUnsafeSlow(Math.ceil(estimate * 1.25));
+  at = 0;
+  const prefix = new Uint8Array(Buffer.from(`{"topic":${topicJson},"partition":`, 'utf8'));
   for (const r of records) {
-    w.bytes(prefix);
-    w.ascii(
-      `${r.partition},"offset":${jsonNumber(Number(r.offset))},"timestamp":${jsonNumber(Number(r.timestamp))},`,
-    );
-    w.member('key', r.key);
-    w.ascii(',');
-    w.member('value', r.value);
-    w.ascii(',"headers":[');
+    put(prefix);
+    putInt(r.partition);
+    put(OFFSET);
+    putInt(Number(r.offset));
+    put(TIMESTAMP);
+    putInt(Number(r.timestamp));
+    putMember(r.key, KEY_NULL, KEY, KEY_UTF8, KEY_BASE64);
+    putMember(r.value, VALUE_NULL, VALUE, VALUE_UTF8, VALUE_BASE64);
+    put(HEADERS);
     let first = true;
     for (const k in r.headers) {
       if (!Object.hasOwn(r.headers, k)) continue;
       const v = r.headers[k];
       if (v === undefined) continue;
       for (const b of Array.isArray(v) ? v : [v]) {
-        w.text(`${first ? '' : ','}{"key":${JSON.stringify(k)},"value":`);
+        if (!first) put(COMMA);
         first = false;
-        if (isUtf8(b)) {
-          w.jsonString(b);
-          w.ascii(',"encoding":"utf8"}');
-        } else w.ascii(`"${b.toString('base64')}","encoding":"base64"}`);
+        put(headerStart(k));
+        if (putJsonString(b)) put(ENCODING_UTF8);
+        else putBase64(b, ENCODING_BASE64);
       }
     }
-    w.ascii(']}\n');
+    put(LINE_END);
   }
-  return w.buf.subarray(0, w.pos);
+  const done = out.subarray(0, at);
+  out = EMPTY;
+  return done;
 }

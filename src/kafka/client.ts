@@ -34,6 +34,7 @@ import { linearGrouping } from './kafkajs-grouping';
 import { beforeRejoin } from './kafkajs-rebalance';
 import { copartitionAssigner } from './kafkajs-assigner';
 import { WireSeamProducer } from './wire-producer';
+import { WireConsumer } from './wire/consumer';
 import { WireClient, wireOptionsFrom } from './wire/index';
 import { kafkajs } from './kafkajs-module';
 import { kafkajsConfig, tlsOptions, type KafkajsConfigOptions } from './kafkajs-config';
@@ -457,6 +458,12 @@ class KafkajsClient implements KafkaClient {
   }
 
   async consumer(opts: ConsumerOptions): Promise<KafkaConsumer> {
+    const wire = opts.fast === true ? this.wire() : undefined;
+    if (wire) {
+      const w = new WireConsumer(wire, opts);
+      this.closers.add(() => w.close());
+      return w;
+    }
     const c = new KafkajsConsumer(this.kafka, opts);
     await mapped(() => c.connect());
     this.closers.add(() => c.close());

@@ -18,7 +18,7 @@ import {
   encodeSubscription,
   type TopicPartitions,
 } from '../copartition';
-import type { BrokerConnection } from './connection';
+import { BrokerConnection } from './connection';
 import { KafkaResponseError, WireConnectionError, WireError } from './errors';
 import { parseHostPort, type WireCluster } from './metadata';
 
@@ -77,8 +77,14 @@ export class GroupMember {
     return p;
   }
 
+  /** Drops (and closes) the coordinator's connection: the next request looks it up again. */
   forgetCoordinator(): void {
+    const p = this.coordinator;
     this.coordinator = undefined;
+    p?.then(
+      (c) => c.close(),
+      () => undefined,
+    );
   }
 
   private async findCoordinator(): Promise<BrokerConnection> {
@@ -107,7 +113,10 @@ export class GroupMember {
           undefined,
           res.errorMessage,
         );
-      return this.cluster.connectTo({ host: res.host, port: res.port });
+      // A connection of this member's own: a broker answers a connection's requests in order, and
+      // JoinGroup waits for the whole group, which must not hold up another member's heartbeats
+      // or anyone's fetches on a shared connection.
+      return BrokerConnection.open({ host: res.host, port: res.port }, this.cluster.opts);
     }
     throw last ?? new WireError('no bootstrap broker answered', this.cluster.opts.bootstrap.join(','));
   }
@@ -231,6 +240,11 @@ export class GroupMember {
     );
     this.memberId = '';
     this.generationId = -1;
+  }
+
+  /** Closes this member's coordinator connection. */
+  close(): void {
+    this.forgetCoordinator();
   }
 
   /** OffsetCommit as this member of this generation; throws the first partition's error. */

@@ -3,45 +3,11 @@
  * broker: a preview counts per original topic, the redrive job reports its result and moves the
  * matching dead letters, a second one moves nothing, bad input is `invalid`/`not-found`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RedriveReportView, ServerEvent, TopicRecordView } from '../../../src/api/index';
-import { createBackend, type Backend } from '../../../src/server/backend';
-import { dispatch } from '../../../src/server/dispatch';
-import { MemorySecretStore } from '../../../src/server/secrets';
+import { describe, expect, it } from 'vitest';
+import type { RedriveReportView, TopicRecordView } from '../../../src/api/index';
+import { until, useDispatchBackend } from './helpers';
 
-let dir: string;
-let backend: Backend;
-const events: ServerEvent[] = [];
-
-async function call<T>(method: string, ...params: unknown[]): Promise<T> {
-  const r = await dispatch(backend.api, method, params);
-  if (!r.ok) throw Object.assign(new Error(r.error.message), r.error);
-  return r.result as T;
-}
-
-async function until<T>(what: string, fn: () => T | undefined | false, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'kflow-redrive-'));
-  backend = createBackend({ dataDir: join(dir, 'data'), secretStore: new MemorySecretStore() });
-  backend.events.subscribe((e) => events.push(e));
-});
-
-afterAll(async () => {
-  await backend?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const { call, events } = useDispatchBackend('redrive');
 
 const dead = (source: string, error: string, key: string) => ({
   topic: 'app-orders-dlq',

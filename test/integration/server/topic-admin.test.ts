@@ -4,54 +4,23 @@
  * with per-config errors, more partitions, delete; group members and delete; template produce
  * with progress and Stop.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type {
   ConnectionInfo,
   GroupView,
-  ServerEvent,
   TopicConfigView,
   TopicRecordView,
   TopicView,
 } from '../../../src/api/index';
-import { createBackend, type Backend } from '../../../src/server/backend';
-import { dispatch } from '../../../src/server/dispatch';
-import { MemorySecretStore } from '../../../src/server/secrets';
+import { until, useDispatchBackend } from './helpers';
 
-let dir: string;
-let backend: Backend;
-const events: ServerEvent[] = [];
+const { call, events } = useDispatchBackend('topic-admin');
+
 let consumer: Consumer | undefined;
-
-async function call<T>(method: string, ...params: unknown[]): Promise<T> {
-  const r = await dispatch(backend.api, method, params);
-  if (!r.ok) throw Object.assign(new Error(r.error.message), r.error);
-  return r.result as T;
-}
-
-async function until<T>(what: string, fn: () => T | undefined | false, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'kflow-topic-admin-'));
-  backend = createBackend({ dataDir: join(dir, 'data'), secretStore: new MemorySecretStore() });
-  backend.events.subscribe((e) => events.push(e));
-});
 
 afterAll(async () => {
   await consumer?.disconnect().catch(() => undefined);
-  await backend?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('topic management from the app', () => {

@@ -7,6 +7,8 @@
  * the value is parsed only when the expression reads a value field, the key and headers are
  * decoded only when it reads them, and a required string comparison is first looked for in the
  * raw bytes (see requiredNeedles), which skips parsing most records a selective filter rejects.
+ * The value is not JSON.parse'd whole either: only the top-level members the expression names are
+ * read from its bytes (json-fields), with JSON.parse left for what that reader does not handle.
  */
 import {
   children,
@@ -17,6 +19,7 @@ import {
   type RecordMeta,
 } from '../expr/index';
 import type { ConsumedRecord } from '../kafka/client';
+import { fieldReader } from './json-fields';
 
 /** A filter expression that does not parse. */
 export class FilterError extends Error {
@@ -100,6 +103,8 @@ export function compileFilter(text: string): (r: ConsumedRecord) => boolean {
   const needsKey = roots.has('_key');
   const needsHeaders = roots.has('_headers');
   const needles = needsValue ? requiredNeedles(ast) : [];
+  // The expression reads the value only through these top-level members (see json-fields).
+  const readFields = needsValue ? fieldReader([...roots].filter((r) => !PSEUDO.has(r))) : undefined;
 
   return (r) => {
     let value: unknown = null;
@@ -108,11 +113,14 @@ export function compileFilter(text: string): (r: ConsumedRecord) => boolean {
       if (needles.length > 0 && bytes.indexOf(BACKSLASH) < 0) {
         for (const any of needles) if (!any.some((n) => holdsString(bytes, n))) return false;
       }
-      const s = bytes.toString('utf8');
-      try {
-        value = JSON.parse(s);
-      } catch {
-        value = s;
+      value = readFields!(bytes);
+      if (value === undefined) {
+        const s = bytes.toString('utf8');
+        try {
+          value = JSON.parse(s);
+        } catch {
+          value = s;
+        }
       }
     }
     const meta: RecordMeta = {

@@ -7,9 +7,12 @@
  *
  * Idempotent (with acks -1, the default): one producer id per producer and a sequence per
  * partition in every batch, so a request retried after a lost answer is written once (see
- * wire/idempotence). Sends go one at a time, and a send's requests for one partition follow each
- * other, so each partition keeps the order of the calls and has one batch in flight (within
- * Kafka's limit of 5 for idempotent producers).
+ * wire/idempotence). Sends are pipelined: the next send's requests leave as soon as the previous
+ * ones are written to their connections, without waiting for their answers, up to 5 requests in
+ * flight (Kafka's limit for idempotent producers, max.in.flight.requests.per.connection). Each
+ * partition keeps the order of the calls: requests leave in that order on one connection per
+ * broker, and a retried batch waits for its partition's earlier batches (wire/produce). Inside a
+ * transaction sends go one at a time, acknowledged before the next (and before the commit).
  *
  * With a transactional id it is a transactional producer (wire/transaction, exactly-once v2):
  * records only inside transaction(), each partition added to the transaction before its first
@@ -35,6 +38,8 @@ export interface WireSeamProducerOptions extends WireProduceOptions {
 }
 
 const DEFAULT_BATCH_BYTES = 512 * 1024;
+/** Produce requests sent and not yet answered, at most. */
+export const MAX_IN_FLIGHT = 5;
 
 interface Slot {
   /** Chunks of at most batchBytes, in record order. */
@@ -58,6 +63,8 @@ export class WireSeamProducer implements KafkaProducer {
   }[] = [];
   private timer: NodeJS.Timeout | undefined;
   private readonly produceOpts: WireProduceOptions;
+  /** Produce requests sent and not yet answered. */
+  private readonly unacked = new Set<Promise<unknown>>();
   private readonly txn: TransactionalProducerState | undefined;
   private initialized: Promise<void> | undefined;
 
@@ -97,13 +104,13 @@ export class WireSeamProducer implements KafkaProducer {
   send(records: ProduceRecord[]): Promise<RecordMetadata[]> {
     const outside = this.outsideTransaction();
     if (outside) return Promise.reject(outside);
-    return this.serialize(() => this.produce(records, true));
+    return this.pipeline(records, true);
   }
 
   async write(records: ProduceRecord[]): Promise<void> {
     const outside = this.outsideTransaction();
     if (outside) throw outside;
-    await this.serialize(() => this.produce(records, false));
+    await this.pipeline(records, false);
   }
 
   private outsideTransaction(): Error | undefined {
@@ -127,7 +134,12 @@ export class WireSeamProducer implements KafkaProducer {
     this.timer = undefined;
     const batch = this.queued;
     this.queued = [];
-    if (batch.length === 0) return this.serialize(() => Promise.resolve()).then(() => undefined);
+    if (batch.length === 0) {
+      // Every send started before this one is answered.
+      await this.serialize(() => Promise.resolve());
+      await Promise.allSettled([...this.unacked]);
+      return;
+    }
     try {
       const metas = await this.send(batch.map((x) => x.record));
       batch.forEach((x, i) => x.resolve(metas[i] as RecordMetadata));
@@ -163,8 +175,32 @@ export class WireSeamProducer implements KafkaProducer {
     return run;
   }
 
+  /** Outside transactions: the next call starts once this one's requests are written. */
+  private async pipeline(records: ProduceRecord[], meta: boolean): Promise<RecordMetadata[]> {
+    if (this.txn) return this.serialize(() => this.produce(records, meta));
+    const { acked } = await this.serialize(() => this.dispatch(records, meta));
+    return acked;
+  }
+
   private async produce(records: ProduceRecord[], meta: boolean): Promise<RecordMetadata[]> {
-    if (records.length === 0) return [];
+    return (await this.dispatch(records, meta)).acked;
+  }
+
+  /** Resolves when a request may be sent (fewer than MAX_IN_FLIGHT unanswered). */
+  private async slot(): Promise<void> {
+    while (this.unacked.size >= MAX_IN_FLIGHT)
+      await Promise.race([...this.unacked].map((p) => p.then(noop, noop)));
+  }
+
+  /**
+   * Sends the records' batches in order (each round of requests once the previous one is
+   * written); resolves when all are written, with `acked` for their answers.
+   */
+  private async dispatch(
+    records: ProduceRecord[],
+    meta: boolean,
+  ): Promise<{ acked: Promise<RecordMetadata[]> }> {
+    if (records.length === 0) return { acked: Promise.resolve([]) };
     const limit = this.opts.batchBytes ?? DEFAULT_BATCH_BYTES;
     const now = Date.now();
     const plan = new Map<string, Map<number, Slot>>();
@@ -212,10 +248,11 @@ export class WireSeamProducer implements KafkaProducer {
       slot.at?.push(i);
     }
     const out: RecordMetadata[] = meta ? new Array<RecordMetadata>(records.length) : [];
+    const answers: Promise<void>[] = [];
     for (const [topic, byPartition] of plan) {
-      const offsets = new Map<number, bigint[]>();
-      // Round k sends chunk k of every partition: a partition's chunks go in order, one request
-      // after the other, all partitions of a round at once.
+      const rounds: { round: Map<number, RecordInput[]>; answer: Promise<Map<number, bigint>> }[] = [];
+      // Round k sends chunk k of every partition: a partition's chunks go in order, each request
+      // once the previous one is written, all partitions of a round at once.
       for (let k = 0; ; k++) {
         const round = new Map<number, RecordInput[]>();
         for (const [p, slot] of byPartition) {
@@ -224,27 +261,44 @@ export class WireSeamProducer implements KafkaProducer {
         }
         if (round.size === 0) break;
         if (this.txn) await this.txn.addPartitions(topic, [...round.keys()]);
-        let base: Map<number, bigint>;
-        try {
-          base = await this.wire.produce(topic, round, this.produceOpts);
-        } catch (err) {
+        await this.slot();
+        let sent!: () => void;
+        const written = new Promise<void>((r) => (sent = r));
+        const answer = this.wire.produce(topic, round, { ...this.produceOpts, onSent: sent }).catch((err) => {
           // In a transaction: a fence is final, anything else makes the transaction abortable.
           throw this.txn ? this.txn.failed(err) : err;
-        }
-        if (meta)
-          for (const [p, chunk] of round) {
-            const b = base.get(p) ?? -1n;
-            const list = offsets.get(p) ?? [];
-            for (let j = 0; j < chunk.length; j++) list.push(b < 0n ? -1n : b + BigInt(j));
-            offsets.set(p, list);
-          }
+        });
+        this.unacked.add(answer);
+        void answer.then(noop, noop).finally(() => this.unacked.delete(answer));
+        await Promise.race([written, answer.then(noop, noop)]);
+        rounds.push({ round, answer });
       }
-      if (meta)
-        for (const [partition, slot] of byPartition) {
-          const list = offsets.get(partition) ?? [];
-          (slot.at as number[]).forEach((at, j) => (out[at] = { topic, partition, offset: list[j] ?? -1n }));
-        }
+      answers.push(
+        Promise.all(rounds.map((r) => r.answer)).then((bases) => {
+          if (!meta) return;
+          const offsets = new Map<number, bigint[]>();
+          rounds.forEach(({ round }, k) => {
+            for (const [p, chunk] of round) {
+              const b = bases[k]!.get(p) ?? -1n;
+              const list = offsets.get(p) ?? [];
+              for (let j = 0; j < chunk.length; j++) list.push(b < 0n ? -1n : b + BigInt(j));
+              offsets.set(p, list);
+            }
+          });
+          for (const [partition, slot] of byPartition) {
+            const list = offsets.get(partition) ?? [];
+            (slot.at as number[]).forEach(
+              (at, j) => (out[at] = { topic, partition, offset: list[j] ?? -1n }),
+            );
+          }
+        }),
+      );
     }
-    return out;
+    const acked = Promise.all(answers).then(() => out);
+    // Awaited by the caller; a failure before then is not an unhandled rejection.
+    acked.catch(noop);
+    return { acked };
   }
 }
+
+function noop(): void {}

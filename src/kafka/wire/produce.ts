@@ -13,7 +13,7 @@ import { encodeBatch, type RecordInput } from '../../protocol/records/batch';
 import { CompressionCodec } from '../../protocol/records/compression';
 import type { Bytes, ProduceRecord, RecordMetadata } from '../client';
 import { KafkaResponseError, LEADER_MOVED, WireConnectionError } from './errors';
-import type { IdempotentProducerState } from './idempotence';
+import type { IdempotentProducerState, InFlightBatch } from './idempotence';
 import type { WireCluster } from './metadata';
 
 export type CompressionName = keyof typeof CompressionCodec;
@@ -28,9 +28,13 @@ export interface WireProduceOptions {
   retries?: number;
   /**
    * Sequence numbers for an idempotent producer (needs acks -1). The caller keeps one state per
-   * producer and sends a partition's batches one after the other, so they arrive in order.
+   * producer and starts a partition's produces in order (the next one may start once the previous
+   * one called onSent, up to 5 in flight): the requests leave in that order, and a retry waits for
+   * the partition's earlier batches, so the log keeps the order.
    */
   idempotence?: IdempotentProducerState;
+  /** Called once every request of the first attempt is written to its connection (or failed). */
+  onSent?: () => void;
 }
 
 // Kafka's error codes an idempotent producer acts on.
@@ -96,8 +100,15 @@ export async function produceBatches(
   }
   if (rounds.length <= 1) return produceRound(cluster, topic, rounds[0] ?? new Map(), opts);
   const out = new Map<number, bigint>();
-  for (const round of rounds)
-    for (const [p, base] of await produceRound(cluster, topic, round, opts))
+  // Each round waits for the previous one: "sent" is when the last one's requests are.
+  const { onSent, ...each } = opts;
+  for (let i = 0; i < rounds.length; i++)
+    for (const [p, base] of await produceRound(
+      cluster,
+      topic,
+      rounds[i]!,
+      i === rounds.length - 1 && onSent ? { ...each, onSent } : each,
+    ))
       if (!out.has(p)) out.set(p, base);
   return out;
 }
@@ -124,30 +135,36 @@ async function produceRound(
   if (codec === undefined) throw new Error(`unknown compression "${opts.compression}"`);
   const idem = opts.idempotence;
   if (idem && opts.acks === 1) throw new Error('an idempotent producer needs acks -1 (all in-sync replicas)');
+  const sent = new Map<number, InFlightBatch>();
   const encode = async (p: number, records: RecordInput[]): Promise<Buffer> => {
     if (!idem) return encodeBatch(records, { compression: codec });
     const id = await idem.ensure(async () => cluster.connection(await cluster.leader(topic, p)));
+    const baseSequence = idem.take(topic, p, records.length);
+    sent.set(p, idem.sent(topic, p, baseSequence));
     return encodeBatch(records, {
       compression: codec,
       producerId: Number(id.producerId),
       producerEpoch: id.producerEpoch,
-      baseSequence: idem.take(topic, p, records.length),
+      baseSequence,
       isTransactional: idem.transactionalId !== undefined,
     });
   };
   const encoded = new Map<number, Buffer>();
   try {
     for (const [p, records] of batches) if (records.length > 0) encoded.set(p, await encode(p, records));
-    return await sendEncoded(cluster, topic, encoded, opts, async (partitions) => {
+    return await sendEncoded(cluster, topic, encoded, opts, sent, async (partitions) => {
       // The broker lost or never had this producer's state, or holds other sequences: as the
       // Java producer does (KIP-360), take a new identity and send the batches again from 0.
-      idem?.reset();
+      // A batch sent under an identity replaced meanwhile only takes sequences of the new one.
+      if (partitions.some((p) => !idem!.stale(sent.get(p)!))) idem!.reset();
       for (const p of partitions) encoded.set(p, await encode(p, batches.get(p) ?? []));
     });
   } catch (err) {
     // Sequences were taken for batches the broker may not have: they cannot continue.
     idem?.reset();
     throw err;
+  } finally {
+    if (idem) for (const b of sent.values()) idem.answered(b);
   }
 }
 
@@ -156,12 +173,22 @@ async function sendEncoded(
   topic: string,
   encoded: Map<number, Buffer>,
   opts: WireProduceOptions,
+  sent: Map<number, InFlightBatch>,
   renumber: (partitions: number[]) => Promise<void>,
 ): Promise<Map<number, bigint>> {
   const out = new Map<number, bigint>();
   const renumbered = new Set<number>();
+  const idem = opts.idempotence;
+  let onSent = opts.onSent;
+  const answered = (p: number) => {
+    const b = sent.get(p);
+    if (b) idem?.answered(b);
+  };
   let todo = [...encoded.keys()];
-  for (let attempt = 0; todo.length > 0; attempt++) {
+  for (let attempt = 0, first = true; todo.length > 0; first = false) {
+    // A resent batch goes after its partition's earlier batches are answered, so it cannot
+    // overtake them (their retries included).
+    if (!first && idem) await Promise.all(todo.map((p) => idem.whenFirst(sent.get(p)!)));
     const infos = await cluster.partitions(topic, true);
     const byLeader = new Map<number, number[]>();
     for (const p of todo) {
@@ -172,11 +199,21 @@ async function sendEncoded(
     const retry: number[] = [];
     let lastError: Error | undefined;
     const resequence: number[] = [];
+    /** Refused only because an earlier batch is unanswered: resent after it, not an attempt. */
+    let overtook = 0;
+    let unsent = byLeader.size;
+    const wrote = () => {
+      if (--unsent === 0 && onSent) {
+        onSent();
+        onSent = undefined;
+      }
+    };
     await Promise.all(
       [...byLeader].map(async ([leader, partitions]) => {
+        let written = false;
         try {
           const conn = await cluster.connection(leader);
-          const res = await conn.request(ApiKey.Produce, {
+          const request = conn.request(ApiKey.Produce, {
             transactionalId: opts.idempotence?.transactionalId ?? null,
             acks: opts.acks ?? -1,
             timeoutMs: opts.timeoutMs ?? 30_000,
@@ -184,15 +221,30 @@ async function sendEncoded(
               { name: topic, partitionData: partitions.map((p) => ({ index: p, records: encoded.get(p)! })) },
             ],
           });
+          written = true;
+          wrote();
+          const res = await request;
           for (const t of res.responses)
             for (const r of t.partitionResponses) {
               const error = () =>
                 new KafkaResponseError(conn.address, 'Produce', r.errorCode, topic, r.index, r.errorMessage);
-              if (r.errorCode === 0) out.set(r.index, r.baseOffset);
-              // An earlier attempt of this very batch reached the log: it is written once.
-              else if (r.errorCode === DUPLICATE_SEQUENCE_NUMBER && opts.idempotence)
+              const b = sent.get(r.index);
+              if (r.errorCode === 0) {
                 out.set(r.index, r.baseOffset);
-              else if (LEADER_MOVED.has(r.errorCode)) {
+                answered(r.index);
+              }
+              // An earlier attempt of this very batch reached the log: it is written once.
+              else if (r.errorCode === DUPLICATE_SEQUENCE_NUMBER && opts.idempotence) {
+                out.set(r.index, r.baseOffset);
+                answered(r.index);
+              } else if (
+                (r.errorCode === OUT_OF_ORDER_SEQUENCE_NUMBER || r.errorCode === UNKNOWN_PRODUCER_ID) &&
+                b !== undefined &&
+                idem?.behind(b)
+              ) {
+                retry.push(r.index);
+                overtook++;
+              } else if (LEADER_MOVED.has(r.errorCode)) {
                 retry.push(r.index);
                 lastError = error();
               } else if (
@@ -208,6 +260,7 @@ async function sendEncoded(
               } else throw error();
             }
         } catch (err) {
+          if (!written) wrote();
           if (!(err instanceof WireConnectionError && err.reason !== 'tls')) throw err;
           retry.push(...partitions);
           lastError = err;
@@ -215,10 +268,11 @@ async function sendEncoded(
       }),
     );
     if (resequence.length > 0) await renumber(resequence);
-    if (retry.length > 0) {
+    if (retry.length > overtook) {
       if (attempt >= (opts.retries ?? 5)) throw lastError!;
       cluster.forget(topic);
       await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
+      attempt++;
     }
     todo = retry;
   }

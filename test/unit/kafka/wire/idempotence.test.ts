@@ -62,4 +62,39 @@ describe('IdempotentProducerState', () => {
     await Promise.resolve();
     expect((await s.ensure(() => Promise.resolve(conn))).producerId).toBe(3n);
   });
+
+  it('knows which in-flight batch of a partition is first, and wakes a later one when the earlier is answered', async () => {
+    const s = new IdempotentProducerState();
+    const a = s.sent('t', 0, s.take('t', 0, 3));
+    const b = s.sent('t', 0, s.take('t', 0, 2));
+    const other = s.sent('t', 1, s.take('t', 1, 1));
+    expect([a.base, b.base, other.base]).toEqual([0, 3, 0]);
+    expect(s.behind(a)).toBe(false);
+    expect(s.behind(b)).toBe(true);
+    expect(s.behind(other)).toBe(false); // partitions are independent
+    let woke = false;
+    const waiting = s.whenFirst(b).then(() => (woke = true));
+    await Promise.resolve();
+    expect(woke).toBe(false);
+    s.answered(a);
+    await waiting;
+    expect(woke).toBe(true);
+    expect(s.behind(b)).toBe(false);
+  });
+
+  it('makes batches sent before a reset stale, never behind, and releases their waiters', async () => {
+    const s = new IdempotentProducerState();
+    const a = s.sent('t', 0, s.take('t', 0, 1));
+    const b = s.sent('t', 0, s.take('t', 0, 1));
+    const waiting = s.whenFirst(b);
+    s.reset();
+    await waiting;
+    expect(s.stale(a)).toBe(true);
+    expect(s.behind(b)).toBe(false);
+    const c = s.sent('t', 0, s.take('t', 0, 1));
+    expect(c.base).toBe(0);
+    expect(s.stale(c)).toBe(false);
+    s.answered(a); // an answer for a replaced batch changes nothing
+    expect(s.behind(c)).toBe(false);
+  });
 });

@@ -1,48 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import * as Kafka from '@aws-sdk/client-kafka';
 import * as KafkaConnect from '@aws-sdk/client-kafkaconnect';
 import { describe, expect, it } from 'vitest';
 import { buildPlan, type PlanStep } from '../../../src/export/targets/plan';
 import { checkExport } from '../../../src/export/validate';
+import { recordingConfig, type Recorded } from '../../support/sdk-recorder';
 
 const root = join(import.meta.dirname, '../../..');
 const load = (p: string): unknown => JSON.parse(readFileSync(join(root, p), 'utf8')) as unknown;
-
-interface Recorded {
-  method: string;
-  path: string;
-  body: Record<string, unknown>;
-}
-
-/** A request handler that records the signed HTTP request and answers 200 {} without any network. */
-function recorder(sink: Recorded[]) {
-  return {
-    handle: async (request: { method: string; path: string; body?: unknown }) => {
-      const raw = request.body as string | Uint8Array | undefined;
-      const text = raw === undefined ? '' : typeof raw === 'string' ? raw : new TextDecoder().decode(raw);
-      sink.push({
-        method: request.method,
-        path: decodeURIComponent(request.path),
-        body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-      });
-      return {
-        response: {
-          statusCode: 200,
-          headers: { 'content-type': 'application/json' },
-          body: Readable.from([Buffer.from('{}')]),
-        },
-      };
-    },
-  };
-}
-
-const config = (sink: Recorded[]) => ({
-  region: 'us-east-1',
-  credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'not-a-secret' },
-  requestHandler: recorder(sink),
-});
 
 async function send(step: PlanStep, sink: Recorded[]): Promise<Recorded> {
   const input = { ...step.input };
@@ -56,8 +22,8 @@ async function send(step: PlanStep, sink: Recorded[]): Promise<Recorded> {
   if (!Command) throw new Error(`no SDK command ${step.command}`);
   const client =
     step.service === 'kafka'
-      ? new Kafka.KafkaClient(config(sink))
-      : new KafkaConnect.KafkaConnectClient(config(sink));
+      ? new Kafka.KafkaClient(recordingConfig(sink))
+      : new KafkaConnect.KafkaConnectClient(recordingConfig(sink));
   await (client as { send: (c: unknown) => Promise<unknown> }).send(new Command(input));
   return sink[sink.length - 1]!;
 }

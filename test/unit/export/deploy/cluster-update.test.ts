@@ -1,35 +1,7 @@
-import { Readable } from 'node:stream';
 import * as Kafka from '@aws-sdk/client-kafka';
 import { describe, expect, it } from 'vitest';
 import { clusterFieldChange, clusterUpdates } from '../../../../src/export/deploy/cluster-update';
-
-interface Recorded {
-  method: string;
-  path: string;
-  body: Record<string, unknown>;
-}
-
-/** Records the request the real SDK client serialises, answering 200 {} without any network. */
-function recorder(sink: Recorded[]) {
-  return {
-    handle: async (request: { method: string; path: string; body?: unknown }) => {
-      const raw = request.body as string | Uint8Array | undefined;
-      const text = raw === undefined ? '' : typeof raw === 'string' ? raw : new TextDecoder().decode(raw);
-      sink.push({
-        method: request.method,
-        path: decodeURIComponent(request.path),
-        body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-      });
-      return {
-        response: {
-          statusCode: 200,
-          headers: { 'content-type': 'application/json' },
-          body: Readable.from([Buffer.from('{}')]),
-        },
-      };
-    },
-  };
-}
+import { recordingConfig, type Recorded } from '../../../support/sdk-recorder';
 
 const ARN = 'arn:aws:kafka:us-east-1:123456789012:cluster/kflow-prod/abc-2';
 const CONF = 'arn:aws:kafka:us-east-1:123456789012:configuration/p-brokers/def-2';
@@ -73,11 +45,7 @@ describe('cluster updates', () => {
       'UpdateSecurity',
     ]);
     const sink: Recorded[] = [];
-    const client = new Kafka.KafkaClient({
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'not-a-secret' },
-      requestHandler: recorder(sink),
-    });
+    const client = new Kafka.KafkaClient(recordingConfig(sink));
     const mod = Kafka as unknown as Record<string, new (i: unknown) => unknown>;
     for (const u of updates)
       await client.send(

@@ -1,11 +1,14 @@
 // At-least-once under crashes: `kflow run --guarantee at-least-once` is killed with SIGKILL at
-// random points 10 times and restarted, then drained. Nothing may be lost; duplicates are counted.
+// random points and restarted, then drained. Nothing may be lost; duplicates are counted. One
+// case per input partition count: with 1 the window's input stays in-process; with 3 every
+// (window, category) group has records in all partitions, so it crosses
+// `<name>-per-second-repartition` as partial aggregates.
 //
 // What at-least-once means for `emit: final` windows here. Every batch sends its outputs
 // (repartition, sink, changelog, then the task's watermark) and only then commits its input
 // offsets, so after a kill:
 //  - the source task reads again what it had sent on but not committed: the repartition topic
-//    holds exact copies of some records;
+//    holds exact copies of some records (or partials);
 //  - the window task restores its state from a changelog that is at or AHEAD of its committed
 //    offset (never behind), then reads again from that offset: records already in the restored
 //    state count a second time, as do the repartition copies;
@@ -14,10 +17,11 @@
 // A copy arriving after its window closed is late (it goes to the late topic, not the window).
 // So the strongest property that holds: every reference window is emitted at least once; every
 // emitted result is a window of the reference, with at least the reference's count and total
-// (values are positive: extra records only add); a result with exactly the reference's count has
-// exactly its total (a copy is a copy of a real record, so the right count means the right
-// records). The duplicates (extra emissions, inflated windows, extra records counted, late copies,
-// repeated filtered records) are counted and printed.
+// (values are positive: extra records only add; a partial sent again is a copy of what real
+// records folded into); a result with exactly the reference's count has exactly its total (a copy
+// is a copy of a real record, so the right count means the right records). The duplicates (extra
+// emissions, inflated windows, extra records counted, late copies, repeated filtered records) are
+// counted and printed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   byWindow,
@@ -29,90 +33,99 @@ import {
   readAll,
   referenceFiltered,
   referenceWindows,
-  SENTINEL,
   startCrashEnv,
   type CrashEnv,
   type WindowResult,
 } from './crash-helpers';
+import { CRASH_CASES, expectPartialsPlanned, expectRepartitionUsed, isSentinelFor } from './crash-cases';
 
-const NAME = 'crash-alo';
-const SEED = Number(process.env['KFLOW_CRASH_SEED'] ?? 20261127);
 const N = 20_000;
 const SPAN_MS = 200_000;
 
-let env: CrashEnv;
-beforeAll(async () => {
-  env = await startCrashEnv(NAME);
-});
-afterAll(async () => {
-  await env?.close();
-});
-
-describe('at-least-once survives SIGKILL', () => {
-  it('loses no window and no filtered record over 10 kills, and counts the duplicates', async () => {
-    const input = makeInput(N, SPAN_MS, SEED);
-    await createInputTopic(env.client, `${NAME}-in`);
-    const log = await crashAndRestart(env, NAME, 'at-least-once', input, {
-      kills: 10,
-      seed: SEED,
-      untilIdleS: 3,
+describe.each(CRASH_CASES('at-least-once'))(
+  'at-least-once survives SIGKILL with $partitions input partition(s)',
+  (c) => {
+    let env: CrashEnv;
+    beforeAll(async () => {
+      env = await startCrashEnv(c.name, c.partitions);
     });
-    expect(log.kills.map((k) => k.exit)).toEqual(Array(10).fill('SIGKILL'));
-    expect(log.finalExit, log.finalStderr).toBe(0);
+    afterAll(async () => {
+      await env?.close();
+    });
 
-    const ref = referenceWindows(input);
-    const out = (await readAll(env.client, `${NAME}-windows`, 'read_uncommitted')).map((r) =>
-      parse<WindowResult>(r),
-    );
-    const seen = byWindow(out.filter((w) => w.category !== SENTINEL));
-    const missing = [...ref.keys()].filter((k) => !seen.has(k));
-    const phantom = [...seen.keys()].filter((k) => !ref.has(k));
-    const short: WindowResult[] = [];
-    const inconsistent: WindowResult[] = [];
-    let extraEmissions = 0;
-    let inflated = 0;
-    let extraEvents = 0;
-    for (const [k, list] of seen) {
-      const e = ref.get(k);
-      if (!e) continue;
-      extraEmissions += list.length - 1;
-      for (const w of list) {
-        if (w.events < e.events || w.total < e.total) short.push(w);
-        if (w.events === e.events && w.total !== e.total) inconsistent.push(w);
-        if (w.events > e.events) inflated++;
-        extraEvents += Math.max(0, w.events - e.events);
+    if (c.partitions > 1)
+      it('plans the window input across the repartition as partials', () => {
+        expectPartialsPlanned(c);
+      });
+
+    it(`loses no window and no filtered record over ${c.kills} kills, and counts the duplicates`, async () => {
+      const input = makeInput(N, SPAN_MS, c.seed, c.sentinelAfterMs);
+      await createInputTopic(env.client, `${c.name}-in`, c.partitions);
+      const log = await crashAndRestart(env, c.name, 'at-least-once', input, {
+        kills: c.kills,
+        seed: c.seed,
+        untilIdleS: c.untilIdleS,
+        partitions: c.partitions,
+      });
+      expect(log.kills.map((k) => k.exit)).toEqual(Array(c.kills).fill('SIGKILL'));
+      expect(log.finalExit, log.finalStderr).toBe(0);
+      if (c.partitions > 1) await expectRepartitionUsed(env, c);
+
+      const ref = referenceWindows(input);
+      const out = (await readAll(env.client, `${c.name}-windows`, 'read_uncommitted')).map((r) =>
+        parse<WindowResult>(r),
+      );
+      const seen = byWindow(out.filter((w) => !isSentinelFor(c, SPAN_MS)(w)));
+      const missing = [...ref.keys()].filter((k) => !seen.has(k));
+      const phantom = [...seen.keys()].filter((k) => !ref.has(k));
+      const short: WindowResult[] = [];
+      const inconsistent: WindowResult[] = [];
+      let extraEmissions = 0;
+      let inflated = 0;
+      let extraEvents = 0;
+      for (const [k, list] of seen) {
+        const e = ref.get(k);
+        if (!e) continue;
+        extraEmissions += list.length - 1;
+        for (const w of list) {
+          if (w.events < e.events || w.total < e.total) short.push(w);
+          if (w.events === e.events && w.total !== e.total) inconsistent.push(w);
+          if (w.events > e.events) inflated++;
+          extraEvents += Math.max(0, w.events - e.events);
+        }
       }
-    }
-    const big = (await readAll(env.client, `${NAME}-big`, 'read_uncommitted')).map((r) =>
-      parse<{ id: string; value: number; doubled: number }>(r),
-    );
-    const refBig = referenceFiltered(input);
-    const bigIds = new Set(big.map((b) => b.id));
-    const late = await countRecords(env.client, `${NAME}.per-second.late`);
-    const report = {
-      seed: SEED,
-      windows: ref.size,
-      results: out.length,
-      extraEmissions,
-      inflatedResults: inflated,
-      extraEventsCounted: extraEvents,
-      lateCopies: late,
-      filtered: refBig.size,
-      filteredDuplicates: big.length - bigIds.size,
-    };
-    console.log(`at-least-once duplicates: ${JSON.stringify(report)}`);
-    console.log(`at-least-once kills: ${JSON.stringify(log.kills)}`);
+      const big = (await readAll(env.client, `${c.name}-big`, 'read_uncommitted')).map((r) =>
+        parse<{ id: string; value: number; doubled: number }>(r),
+      );
+      const refBig = referenceFiltered(input);
+      const bigIds = new Set(big.map((b) => b.id));
+      const late = await countRecords(env.client, `${c.name}.per-second.late`);
+      const report = {
+        partitions: c.partitions,
+        seed: c.seed,
+        windows: ref.size,
+        results: out.length,
+        extraEmissions,
+        inflatedResults: inflated,
+        extraEventsCounted: extraEvents,
+        lateCopies: late,
+        filtered: refBig.size,
+        filteredDuplicates: big.length - bigIds.size,
+      };
+      console.log(`at-least-once duplicates: ${JSON.stringify(report)}`);
+      console.log(`at-least-once ${c.partitions} partition(s) kills: ${JSON.stringify(log.kills)}`);
 
-    expect({ missing, phantom, short, inconsistent }).toEqual({
-      missing: [],
-      phantom: [],
-      short: [],
-      inconsistent: [],
-    });
-    for (const n of [extraEmissions, inflated, extraEvents, late, report.filteredDuplicates])
-      expect(Number.isFinite(n) && n >= 0).toBe(true);
-    // The stateless branch: every filtered record at least once, each copy right, nothing else.
-    expect([...refBig.keys()].filter((id) => !bigIds.has(id))).toEqual([]);
-    expect(big.filter((b) => refBig.get(b.id) !== b.doubled)).toEqual([]);
-  }, 360_000);
-});
+      expect({ missing, phantom, short, inconsistent }).toEqual({
+        missing: [],
+        phantom: [],
+        short: [],
+        inconsistent: [],
+      });
+      for (const n of [extraEmissions, inflated, extraEvents, late, report.filteredDuplicates])
+        expect(Number.isFinite(n) && n >= 0).toBe(true);
+      // The stateless branch: every filtered record at least once, each copy right, nothing else.
+      expect([...refBig.keys()].filter((id) => !bigIds.has(id))).toEqual([]);
+      expect(big.filter((b) => refBig.get(b.id) !== b.doubled)).toEqual([]);
+    }, 360_000);
+  },
+);

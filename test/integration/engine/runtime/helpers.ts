@@ -84,19 +84,21 @@ export async function waitFor(
 }
 
 /**
- * Waits until a repartition topic holds at least `count` data records: the upstream tasks'
- * watermark markers share it and do not count.
+ * Waits until a repartition topic holds at least `count` data records (committed ones, over its
+ * first `partitions` partitions): the upstream tasks' watermark markers share it and do not count.
  */
 export async function waitForRecordsCrossed(
   client: KafkaClient,
   topic: string,
   count: number,
   timeoutMs = 20_000,
+  partitions = 1,
 ): Promise<void> {
   await waitFor(
     async () =>
-      (await readTopic(client, topic).catch(() => [])).filter((r) => !(WATERMARK_HEADER in r.headers))
-        .length >= count,
+      (await readTopic(client, topic, partitions).catch(() => [])).filter(
+        (r) => !(WATERMARK_HEADER in r.headers),
+      ).length >= count,
     timeoutMs,
     `${count} records (not markers) in ${topic}`,
   );

@@ -5,6 +5,7 @@
  * loop skips clean 16-byte blocks with one compare. Writes what JSON.stringify writes for the text
  * of valid UTF-8 bytes (`"` and `\` escaped, C0 controls as \b \t \n \f \r or \u00XX, everything
  * else as is) and tells whether any byte was not ASCII (the caller then checks that it is UTF-8).
+ * The same test finds where a JSON string's plain run of bytes stops, for filters that walk values.
  *
  * The module is assembled here, instruction by instruction, rather than shipped as a binary: no
  * toolchain, and the listing is the source. `wasmEscaper()` is null where WebAssembly SIMD is not
@@ -41,6 +42,7 @@ const op = {
   eqz: 0x45,
   eq: 0x46,
   ltU: 0x49,
+  gtS: 0x4a,
   leS: 0x4c,
   geS: 0x4e,
   add: 0x6a,
@@ -264,6 +266,111 @@ const body: number[] = [
   op.end,
 ];
 
+// scan(p, end) -> the first address in [p, end) holding '"', '\\' or a control byte, else end;
+// mem[HIGH_AT] as escape sets it (bytes after the stop within its block of 16 may count).
+const [SPOS, SEND, SC, SHIGH, SHIGHV, SQUOTE, SBACKSLASH, SSPACE, SVEC] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+const scanBody: number[] = [
+  ...i32(0x22),
+  ...V.splat,
+  ...set(SQUOTE),
+  ...i32(0x5c),
+  ...V.splat,
+  ...set(SBACKSLASH),
+  ...i32(0x20),
+  ...V.splat,
+  ...set(SSPACE),
+  op.block,
+  VOID,
+  op.loop,
+  VOID,
+  ...get(SPOS),
+  ...i32(16),
+  op.add,
+  ...get(SEND),
+  op.gtS,
+  op.brIf,
+  1, // fewer than 16 left: byte by byte
+  ...get(SPOS),
+  ...V.load,
+  ...memarg(0),
+  op.tee,
+  SVEC,
+  ...get(SHIGHV),
+  ...V.or,
+  ...set(SHIGHV),
+  ...get(SVEC),
+  ...get(SQUOTE),
+  ...V.eq,
+  ...get(SVEC),
+  ...get(SBACKSLASH),
+  ...V.eq,
+  ...V.or,
+  ...get(SVEC),
+  ...get(SSPACE),
+  ...V.ltU,
+  ...V.or,
+  ...V.anyTrue,
+  op.brIf,
+  1, // the stop is in this block: byte by byte
+  ...get(SPOS),
+  ...i32(16),
+  op.add,
+  ...set(SPOS),
+  op.br,
+  0,
+  op.end,
+  op.end,
+  op.block,
+  VOID,
+  op.loop,
+  VOID,
+  ...get(SPOS),
+  ...get(SEND),
+  op.geS,
+  op.brIf,
+  1,
+  ...get(SPOS),
+  op.load8u,
+  ...memarg(0),
+  op.tee,
+  SC,
+  ...get(SHIGH),
+  op.or,
+  ...set(SHIGH),
+  ...get(SC),
+  ...i32(0x22),
+  op.eq,
+  ...get(SC),
+  ...i32(0x5c),
+  op.eq,
+  op.or,
+  ...get(SC),
+  ...i32(0x20),
+  op.ltU,
+  op.or,
+  op.brIf,
+  1,
+  ...get(SPOS),
+  ...i32(1),
+  op.add,
+  ...set(SPOS),
+  op.br,
+  0,
+  op.end,
+  op.end,
+  ...i32(HIGH_AT),
+  ...get(SHIGHV),
+  ...V.bitmask,
+  ...get(SHIGH),
+  ...i32(0x80),
+  op.and,
+  op.or,
+  op.store,
+  ...memarg(2),
+  ...get(SPOS),
+  op.end,
+];
+
 const SHORT: [number, string][] = [
   [0x08, 'b'],
   [0x09, 't'],
@@ -275,29 +382,46 @@ const tables = new Uint8Array(64);
 for (const [c, e] of SHORT) tables[SHORT_AT + c] = e.charCodeAt(0);
 tables.set(Buffer.from('0123456789abcdef', 'latin1'), HEX_AT);
 
+const code = (locals: number[][], b: number[]) => {
+  const fn = [...vec(locals), ...b];
+  return [...uleb(fn.length), ...fn];
+};
 const moduleBytes = new Uint8Array([
   ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-  ...section(1, vec([[0x60, ...vec([[I32], [I32], [I32]]), ...vec([[I32]])]])),
-  ...section(3, vec([[0]])),
+  ...section(
+    1,
+    vec([
+      [0x60, ...vec([[I32], [I32], [I32]]), ...vec([[I32]])],
+      [0x60, ...vec([[I32], [I32]]), ...vec([[I32]])],
+    ]),
+  ),
+  ...section(3, vec([[0], [1]])),
   ...section(5, vec([[0x00, 1]])),
   ...section(
     7,
     vec([
       [...name('escape'), 0x00, 0],
+      [...name('scan'), 0x00, 1],
       [...name('memory'), 0x02, 0],
     ]),
   ),
   ...section(
     10,
     vec([
-      (() => {
-        const locals = vec([
+      code(
+        [
           [6, I32],
           [5, V128],
-        ]);
-        const fn = [...locals, ...body];
-        return [...uleb(fn.length), ...fn];
-      })(),
+        ],
+        body,
+      ),
+      code(
+        [
+          [2, I32],
+          [5, V128],
+        ],
+        scanBody,
+      ),
     ]),
   ),
   ...section(11, vec([[0x00, ...i32(0), op.end, ...uleb(tables.length), ...tables]])),
@@ -310,6 +434,13 @@ export interface WasmEscaper {
    */
   escape(src: Uint8Array, out: Buffer, at: number): number;
   nonAscii(): boolean;
+  /** Copies `src` in, for `stop`. */
+  load(src: Uint8Array): void;
+  /**
+   * The first index at or after `from` of the loaded bytes holding `"`, `\\` or a control byte,
+   * else their length; `nonAscii()` then tells whether a byte before it (or near it) was >= 0x80.
+   */
+  stop(from: number): number;
 }
 
 let escaper: WasmEscaper | null | undefined;
@@ -322,21 +453,30 @@ export function wasmEscaper(): WasmEscaper | null {
   const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes));
   const memory = instance.exports['memory'] as WebAssembly.Memory;
   const run = instance.exports['escape'] as (src: number, n: number, dst: number) => number;
+  const scan = instance.exports['scan'] as (p: number, end: number) => number;
   let mem = Buffer.from(memory.buffer);
+  let loaded = 0;
+  const room = (need: number) => {
+    if (need <= mem.length) return;
+    memory.grow(Math.ceil((need - mem.length) / PAGE));
+    mem = Buffer.from(memory.buffer);
+  };
   escaper = {
     escape(src, out, at) {
       const n = src.length;
-      const need = INPUT_AT + n * 7 + 16;
-      if (need > mem.length) {
-        memory.grow(Math.ceil((need - mem.length) / PAGE));
-        mem = Buffer.from(memory.buffer);
-      }
+      room(INPUT_AT + n * 7 + 16);
       mem.set(src, INPUT_AT);
       const dst = INPUT_AT + n;
       const end = run(INPUT_AT, n, dst);
       return at + mem.copy(out, at, dst, end);
     },
     nonAscii: () => mem[HIGH_AT] !== 0 || mem[HIGH_AT + 1] !== 0,
+    load(src) {
+      room(INPUT_AT + src.length);
+      mem.set(src, INPUT_AT);
+      loaded = src.length;
+    },
+    stop: (from) => scan(INPUT_AT + from, INPUT_AT + loaded) - INPUT_AT,
   };
   return escaper;
 }

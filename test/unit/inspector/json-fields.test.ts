@@ -67,6 +67,7 @@ const STRINGS = [
   '"\ufeffbom"',
   '"\u2028"',
   `"${'x'.repeat(300)}"`,
+  `"${'é'.repeat(20)}${'x'.repeat(20)}😀"`,
   `"${'y'.repeat(40)}\\"${'z'.repeat(40)}"`,
 ];
 const WS = ['', ' ', '\n', '\t', '\r\n  '];

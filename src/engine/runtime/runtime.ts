@@ -290,6 +290,9 @@ export class PipelineRun extends EventEmitter {
     if (inputTopics.length > 0) {
       this.consumer = await client.consumer({
         groupId: this.plan.groupId,
+        // kflow's wire consumer unless the connection needs kafkajs (AWS IAM, KFLOW_KAFKA_CLIENT).
+        fast: true,
+        onError: (e) => this.fail(e),
         isolation: 'read_committed',
         fromBeginning: !latestOnly,
         autoCommit: false,

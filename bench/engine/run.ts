@@ -2,7 +2,12 @@
 //
 //   npx tsx bench/engine/run.ts [--quick] [--records N] [--only a,b,c,d]   (npm run bench:engine -- --quick)
 //
-// --only runs some of the workloads (while tuning) and writes no result file.
+// --only runs some of the workloads (while tuning) and writes no result file; `--only d --records
+// 1000` runs the latency case alone (about a minute). (d) prints where the time goes: sent →
+// fetched by the engine → written (a flush hands the records to the producer) → acknowledged →
+// read back by the probe, cumulative p50/p99/max (bench/engine/stages.ts). For comparisons:
+// KFLOW_BENCH_FLUSHES=1 (one at-least-once flush at a time), KFLOW_BENCH_IDEMPOTENCE=off,
+// KFLOW_KAFKA_CLIENT=kafkajs (kafkajs for the engine's client).
 //
 // (a) kafkajs consume → produce (no processing)      vs the engine's filter → map → topic
 // (b) kafkajs consume + JSON.parse + per-key sum      vs the engine's tumbling window (sum, count)
@@ -21,6 +26,7 @@ import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { startChildBroker } from '../../test/support/child-broker';
 import { RssSampler } from '../broker/proc';
+import { sentAt, STAGES, summarize, type Stage, type StageSummary } from './stages';
 import type { WorkerArgs, WorkerMode, WorkerResult } from './worker';
 
 const ROOT = path.join(import.meta.dirname, '../..');
@@ -361,6 +367,7 @@ async function latency(bootstrap: string, stamp: string): Promise<Row> {
     output: 'bench-lat-out',
     count: 0,
     name: `lat-${stamp}`,
+    warmupMs: WARMUP_SECONDS * 1000,
   });
   await engine.ready;
   try {
@@ -379,12 +386,15 @@ async function measureLatency(bootstrap: string, stamp: string, engine: Child): 
   const samples: number[] = [];
   let measureFrom = Infinity;
   let received = 0;
+  // eachBatch and a scan for "ts": keep the probe's own CPU (on the same cores) small.
   await consumer.run({
-    eachMessage: async ({ message }) => {
+    eachBatch: async ({ batch }) => {
       const now = Date.now();
-      received++;
-      const v = JSON.parse((message.value as Buffer).toString('utf8')) as { ts: number };
-      if (v.ts >= measureFrom) samples.push(now - v.ts);
+      received += batch.messages.length;
+      for (const m of batch.messages) {
+        const ts = sentAt(m.value);
+        if (ts >= measureFrom) samples.push(now - ts);
+      }
     },
   });
   await joined;
@@ -413,7 +423,20 @@ async function measureLatency(bootstrap: string, stamp: string, engine: Child): 
   await producer.disconnect();
   await consumer.disconnect();
   engine.kill();
-  await engine.result;
+  const r = await engine.result;
+  const stages = (r.extra?.['stages'] ?? undefined) as Record<Stage, StageSummary> | undefined;
+  if (stages) {
+    // Cumulative from the send: where a p99 comes from.
+    const parts = STAGES.map((st) => ({ st, ...stages[st] }));
+    parts.push({
+      st: 'read back' as Stage,
+      ...summarize({ sentAt: samples.map(() => measureFrom), ms: samples }, measureFrom),
+    });
+    for (const x of parts)
+      log(
+        `  sent → ${x.st.padEnd(9)} p50 ${fmt(x.p50, 1)} ms, p99 ${fmt(x.p99, 1)} ms, max ${fmt(x.max, 1)} ms (${fmt(x.n)} records)`,
+      );
+  }
   samples.sort((x, y) => x - y);
   const q = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))];
   return {
@@ -424,6 +447,9 @@ async function measureLatency(bootstrap: string, stamp: string, engine: Child): 
     recordsPerSec: sent / LATENCY_SECONDS,
     mbPerSec: 0,
     peakRssBytes: engine.peakRss(),
+    ...(r.cpuSeconds !== undefined
+      ? { cpuSeconds: r.cpuSeconds, recordsPerCpuSecond: sent / r.cpuSeconds }
+      : {}),
     ...(samples.length > 0 ? { p50Ms: q(0.5), p99Ms: q(0.99), maxMs: samples[samples.length - 1] } : {}),
     note: `${samples.length} samples after ${WARMUP_SECONDS} s warm-up; ${received} of ${sent} records arrived`,
   };

@@ -29,6 +29,8 @@ export interface WorkerArgs {
   count: number;
   /** Pipeline and group names must be fresh per run. */
   name: string;
+  /** engine-serve: records sent this long after the first are the ones measured. */
+  warmupMs?: number;
 }
 
 export interface WorkerResult {
@@ -96,7 +98,15 @@ async function engineWorkload(a: WorkerArgs): Promise<WorkerResult> {
   const { PipelineRun } = await import('../../src/engine/runtime/runtime');
   const { statelessSpec, windowSpec } = await import('./specs');
   const base = await connect(embeddedProfile(a.bootstrap));
-  const { client, first, firstCpu } = stampFirstBatch(base);
+  // The latency case notes when each record reaches each stage (bench/engine/stages).
+  const staged =
+    a.mode === 'engine-serve'
+      ? (await import('./stages')).stampStages(
+          base,
+          process.env['KFLOW_BENCH_IDEMPOTENCE'] === 'off' ? { idempotent: false } : {},
+        )
+      : undefined;
+  const { client, first, firstCpu } = stampFirstBatch(staged?.client ?? base);
   const spec =
     a.mode === 'engine-window'
       ? windowSpec(a.name, a.input, a.output)
@@ -106,15 +116,32 @@ async function engineWorkload(a: WorkerArgs): Promise<WorkerResult> {
   // The window's records-in count (a partial aggregate counts as the records it covers) tells
   // when every input record reached it, however many went through the repartition topic.
   let windowIn = 0;
-  const run = new PipelineRun({ client, spec, fromBeginning: true, producer, metricsIntervalMs: 50 });
+  // KFLOW_BENCH_FLUSHES=1: one at-least-once flush at a time (the cadence before pipelining).
+  const flushes = Number(process.env['KFLOW_BENCH_FLUSHES'] ?? NaN);
+  const run = new PipelineRun({
+    client,
+    spec,
+    fromBeginning: true,
+    producer,
+    metricsIntervalMs: 50,
+    ...(flushes > 0 ? { maxFlushesInFlight: flushes } : {}),
+  });
   run.on('metrics', (m: { nodes: Record<string, { in: number }> }) => (windowIn = m.nodes['win']?.in ?? 0));
   await run.start();
   if (a.mode === 'engine-serve') {
     console.log('READY');
+    const cpu0 = cpuNow();
     await new Promise<void>((r) => process.once('SIGTERM', () => r()));
+    const cpuSeconds = cpuNow() - cpu0;
     await run.stop();
     await base.close();
-    return { records: run.metrics.recordsIn, bytes: 0, seconds: 0 };
+    return {
+      records: run.metrics.recordsIn,
+      bytes: 0,
+      seconds: 0,
+      cpuSeconds,
+      ...(staged ? { extra: { stages: staged.report(a.warmupMs ?? 0) } } : {}),
+    };
   }
   const finished = () =>
     a.mode === 'engine-window' ? windowIn >= a.count : run.metrics.recordsOut >= a.count;

@@ -6,17 +6,22 @@
  * One consumer per run reads every input topic (sources and repartition topics); a record of
  * partition P of an input of sub-topology S goes to task S_P, created on its first batch after
  * its state was restored from the changelogs. Batches are processed as they arrive; their outputs
- * and input positions accumulate and are flushed together, one flush at a time:
+ * and input positions accumulate and are flushed together:
  *
  *   batch ──► tasks (operators, watermark) ──► buffer: sink, repartition, late, DLQ records,
  *             the latest changelog value of each key changed, input positions
- *   flush (when the previous one is done, every commitIntervalMs with exactly-once):
- *        at-least-once: send(buffer) acked ──► commit input positions (not awaited by the next flush)
+ *   flush (at-least-once: while fewer than 4 are unacknowledged; exactly-once: when the previous
+ *   one is done, every commitIntervalMs):
+ *        at-least-once: send(buffer) ... acked, and every earlier flush acked ──► commit input positions
  *        exactly-once:  begin ─► send(buffer) ─► sendOffsets(group) ─► commit transaction
  *
- * While a flush is in flight the next batches keep being processed into a new buffer (so sends
- * grow with the load, as group commit does), up to maxBufferedRecords, when a batch waits for the
- * flush (backpressure). A run killed at any point resumes from the last commit: its state is the
+ * At-least-once flushes are pipelined: the next one starts without waiting for the previous one's
+ * acknowledgement (the producer keeps each partition's order), so a record does not wait a whole
+ * round trip for the flush before it; positions are still committed in order, only once every
+ * output before them is acknowledged. While the flushes in flight are at their limit the next
+ * batches keep being processed into a new buffer (so sends grow with the load, as group commit
+ * does), up to maxBufferedRecords, when a batch waits for a flush (backpressure). A run killed
+ * at any point resumes from the last commit: its state is the
  * changelog as of that commit (exactly-once) or at least that far (at-least-once: records after
  * the commit are read again and may count twice; nothing is lost). Each task's watermark goes to
  * its changelogs too, so windows closed before a restart stay closed after it.
@@ -100,6 +105,11 @@ export interface RunOptions {
    * positions after each one.
    */
   commitIntervalMs?: number;
+  /**
+   * At-least-once: flushes sent and not yet acknowledged, at most; 4 by default. 1 waits for each
+   * flush's acknowledgement before the next (bigger, fewer requests; a round trip more of latency).
+   */
+  maxFlushesInFlight?: number;
   /** Output records buffered before a batch waits for the flush in flight; 20,000 by default. */
   maxBufferedRecords?: number;
   /**
@@ -148,6 +158,8 @@ interface DirtyKeys {
 }
 
 const DEFAULT_MAX_BUFFERED = 20_000;
+/** At-least-once flushes sent and not yet acknowledged, at most (the wire producer allows 5 requests). */
+const MAX_FLUSHES_IN_FLIGHT = 4;
 const DEFAULT_COMMIT_INTERVAL_EOS = 100;
 
 /** Commit failures that mean "the group moved on": the records are read again, nothing is lost. */
@@ -183,6 +195,11 @@ export class PipelineRun extends EventEmitter {
   private flushTail: Promise<void> = Promise.resolve();
   private flushQueued: Promise<void> | undefined;
   private flushBusy = false;
+  /** At-least-once: flushes sent and not yet acknowledged. */
+  private flushesInFlight = 0;
+  private flushAcked: (() => void)[] = [];
+  /** At-least-once: settles once every flush sent so far is acknowledged and its positions queued for commit. */
+  private ackTail: Promise<void> = Promise.resolve();
   private commitTail: Promise<void> = Promise.resolve();
   private commitWaiting: TopicPartitionOffset[] | undefined;
   private lastFlushAt = 0;
@@ -351,6 +368,7 @@ export class PipelineRun extends EventEmitter {
       if (this.fatal === undefined) {
         for (const t of this.tasks.values()) t.graph.advance();
         await this.requestFlush();
+        await this.ackTail;
         await this.commitTail;
       }
       await this.consumer?.close();
@@ -395,6 +413,8 @@ export class PipelineRun extends EventEmitter {
     const t0 = Date.now();
     try {
       await this.requestFlush();
+      await this.ackTail;
+      if (this.fatal !== undefined) throw this.fatal;
       await this.commitTail;
     } catch (err) {
       // requestFlush already stopped the run; the next owner reads from the last commit.
@@ -837,6 +857,9 @@ export class PipelineRun extends EventEmitter {
       this.flushBusy = true;
       try {
         await this.flushOnce();
+        // Pipelined at-least-once flushes: the next one waits only for room, not for this one's ack.
+        while (this.flushesInFlight >= (this.opts.maxFlushesInFlight ?? MAX_FLUSHES_IN_FLIGHT))
+          await new Promise<void>((r) => this.flushAcked.push(r));
       } finally {
         this.flushBusy = false;
       }
@@ -919,10 +942,32 @@ export class PipelineRun extends EventEmitter {
         }
       }
     } else {
-      if (records.length > 0) await producer.write(records);
-      if (offsets.length > 0) this.commit(offsets);
+      // Not awaited: the next flush may start meanwhile. Positions are committed once these
+      // records and those of every earlier flush are acknowledged.
+      const acked = records.length > 0 ? producer.write(records) : Promise.resolve();
+      this.flushesInFlight++;
+      const previous = this.ackTail;
+      this.ackTail = Promise.all([previous, acked]).then(
+        () => {
+          this.metrics.produced(records.length + external.length, performance.now() - t0);
+          if (offsets.length > 0) this.commit(offsets);
+          this.flushDone();
+        },
+        (err: unknown) => {
+          this.flushDone();
+          this.fail(err);
+        },
+      );
+      return;
     }
     this.metrics.produced(records.length + external.length, performance.now() - t0);
+  }
+
+  private flushDone(): void {
+    this.flushesInFlight--;
+    const waiting = this.flushAcked;
+    this.flushAcked = [];
+    for (const r of waiting) r();
   }
 
   /**

@@ -356,6 +356,8 @@ export interface TopicRecordView {
   /** How value was rendered: `json`, `text`, `base64`. */
   format: string;
   headers: Record<string, string>;
+  /** A watermark marker of kflow's engine (no value, a kflow-watermark header), not a data record. */
+  marker?: true;
 }
 
 export interface GroupView {

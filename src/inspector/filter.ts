@@ -19,6 +19,7 @@ import {
   type RecordMeta,
 } from '../expr/index';
 import type { ConsumedRecord } from '../kafka/client';
+import { isWatermarkMarker } from '../spec/watermark-marker';
 import { fieldReader } from './json-fields';
 
 /** A filter expression that does not parse. */
@@ -107,6 +108,9 @@ export function compileFilter(text: string): (r: ConsumedRecord) => boolean {
   const readFields = needsValue ? fieldReader([...roots].filter((r) => !PSEUDO.has(r))) : undefined;
 
   return (r) => {
+    // A watermark marker has no value to judge: a filter over the value never matches it (one
+    // over only the key, headers or position still may).
+    if (needsValue && isWatermarkMarker(r)) return false;
     let value: unknown = null;
     if (needsValue && r.value !== null) {
       const bytes = r.value;

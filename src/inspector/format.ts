@@ -6,6 +6,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import type { ConsumedRecord } from '../kafka/client';
+import { isWatermarkMarker } from '../spec/watermark-marker';
 import { wasmEscaper } from './escape-wasm';
 
 export type ByteEncoding = 'utf8' | 'base64';
@@ -41,6 +42,8 @@ export interface DisplayedRecord {
   key: string | null;
   value: string | null;
   headers: Record<string, string | string[]>;
+  /** Only on a watermark marker of kflow's engine (no value, a kflow-watermark header). */
+  marker?: true;
 }
 
 /** Shows bytes: pretty JSON (json/auto when they parse), text (valid UTF-8), else hex or base64. */
@@ -80,6 +83,7 @@ export function displayRecord(r: ConsumedRecord, format: DisplayFormat = 'auto')
     key: showBytes(r.key, format === 'json' ? 'auto' : format),
     value: showBytes(r.value, format),
     headers,
+    ...(isWatermarkMarker(r) ? { marker: true as const } : {}),
   };
 }
 
@@ -88,8 +92,8 @@ export function renderRecord(d: DisplayedRecord): string {
   const hdrs = Object.entries(d.headers)
     .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : v}`)
     .join(' ');
-  const head = `${d.topic}[${d.partition}]@${d.offset} ${d.time} key=${d.key ?? '<null>'}${hdrs ? ` headers: ${hdrs}` : ''}`;
-  return `${head}\n${d.value ?? '<null>'}\n`;
+  const head = `${d.topic}[${d.partition}]@${d.offset} ${d.time} ${d.marker ? '[marker] ' : ''}key=${d.key ?? '<null>'}${hdrs ? ` headers: ${hdrs}` : ''}`;
+  return `${head}\n${d.marker ? '<watermark marker>' : (d.value ?? '<null>')}\n`;
 }
 
 // ---- the export line ----

@@ -17,6 +17,7 @@ import {
   type TopicRecordView,
   type TopicsApi,
 } from '../api/index';
+import { isWatermarkMarker } from '../spec/watermark-marker';
 import {
   addPartitions,
   alterTopicConfigs,
@@ -98,6 +99,7 @@ export function recordView(r: ConsumedRecord): TopicRecordView {
     value,
     format,
     headers,
+    ...(isWatermarkMarker(r) ? { marker: true as const } : {}),
   };
 }
 

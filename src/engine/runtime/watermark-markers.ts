@@ -22,9 +22,10 @@
  */
 import type { ConsumedRecord, ProduceRecord } from '../../kafka/client';
 import type { PhysicalPlan } from '../planner/plan';
+import { TASK_HEADER, WATERMARK_HEADER } from '../../spec/watermark-marker';
 
-export const WATERMARK_HEADER = 'kflow-watermark';
-export const TASK_HEADER = 'kflow-task';
+// The header names live in the common layer: the topic tools recognise markers too.
+export { TASK_HEADER, WATERMARK_HEADER };
 /**
  * On a record crossing to a window as itself because the upstream task, where the record's own
  * watermark is known, found its window closed: the window sends it to `late` without judging it.

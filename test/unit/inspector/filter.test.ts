@@ -77,6 +77,27 @@ describe('compileFilter with the byte pre-check', () => {
   });
 });
 
+describe('compileFilter and watermark markers', () => {
+  // What the engine writes to a repartition topic (engine/runtime/watermark-markers.ts).
+  const marker = rec({
+    value: null,
+    headers: { 'kflow-watermark': Buffer.from('1704110400000'), 'kflow-task': Buffer.from('0_1') },
+  });
+  const tombstone = rec({ value: null });
+
+  it('a filter over the value never matches a marker, even one a null value passes', () => {
+    const f = compileFilter('status IS NULL');
+    expect(f(tombstone)).toBe(true);
+    expect(f(marker)).toBe(false);
+    expect(compileFilter("NOT (status = 'ok')")(marker)).toBe(false);
+  });
+
+  it('a filter over only headers or the position still sees markers', () => {
+    expect(compileFilter("_headers['kflow-task'] = '0_1'")(marker)).toBe(true);
+    expect(compileFilter('_partition = 0')(marker)).toBe(true);
+  });
+});
+
 describe('exportLineText', () => {
   it('writes the line field by field', () => {
     const r = rec({

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ConsumedRecord } from '../../../src/kafka/client';
-import { displayRecord, parseImportLine, showBytes, toExportLine } from '../../../src/inspector/format';
+import {
+  displayRecord,
+  parseImportLine,
+  renderRecord,
+  showBytes,
+  toExportLine,
+} from '../../../src/inspector/format';
 import { compileFilter, FilterError } from '../../../src/inspector/read';
 import { parseStart, parseStop } from '../../../src/cli/commands/topics';
 import { parseResetTarget } from '../../../src/cli/commands/groups';
@@ -87,6 +93,53 @@ describe('display', () => {
       key: 'k',
       value: null,
       headers: { b: '0x80' },
+    });
+  });
+});
+
+describe('watermark markers', () => {
+  const marker = rec({
+    topic: 'p-per-second-repartition',
+    partition: 1,
+    offset: 7n,
+    timestamp: 1_704_110_400_000n,
+    value: null,
+    headers: { 'kflow-watermark': Buffer.from('1704110400000'), 'kflow-task': Buffer.from('0_1') },
+  });
+
+  it('shows a marker as one, and a null record without the header as a null record', () => {
+    const d = displayRecord(marker);
+    expect(d.marker).toBe(true);
+    expect(JSON.parse(JSON.stringify(d))).toMatchObject({ marker: true, value: null });
+    expect(renderRecord(d)).toBe(
+      'p-per-second-repartition[1]@7 2024-01-01T12:00:00.000Z [marker] key=<null> ' +
+        'headers: kflow-watermark=1704110400000 kflow-task=0_1\n<watermark marker>\n',
+    );
+    const tombstone = displayRecord(rec({ value: null, headers: { 'kflow-task': Buffer.from('0_1') } }));
+    expect('marker' in tombstone).toBe(false);
+    expect(renderRecord(tombstone)).toBe(
+      't[0]@0 1970-01-01T00:00:00.000Z key=<null> headers: kflow-task=0_1\n<null>\n',
+    );
+    // A record with a value is data, whatever its headers say.
+    expect('marker' in displayRecord({ ...marker, value: Buffer.from('{}') })).toBe(false);
+  });
+
+  it('exports a marker as a null record with its headers, and imports it back the same', () => {
+    const line = JSON.stringify(toExportLine(marker));
+    expect(JSON.parse(line)).toMatchObject({
+      value: null,
+      headers: [
+        { key: 'kflow-watermark', value: '1704110400000', encoding: 'utf8' },
+        { key: 'kflow-task', value: '0_1', encoding: 'utf8' },
+      ],
+    });
+    expect(parseImportLine(line)).toMatchObject({
+      key: null,
+      value: null,
+      headers: [
+        ['kflow-watermark', Buffer.from('1704110400000')],
+        ['kflow-task', Buffer.from('0_1')],
+      ],
     });
   });
 });

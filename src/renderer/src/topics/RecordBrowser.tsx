@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { ApiClient, TopicRecordView } from '../../../api/index';
+import { TASK_HEADER, WATERMARK_HEADER } from '../../../spec/watermark-marker';
 import { Dialog } from '../run/Dialog';
 import { formatTime, oneLine, prettyRecordValue } from '../run/format';
 import { errorMessage } from './use-call';
@@ -197,7 +198,10 @@ export function RecordBrowser({ client, connection, topic, partitions }: RecordB
               </thead>
               <tbody>
                 {shown.records.map((r) => (
-                  <tr key={`${r.partition}/${r.offset}`}>
+                  <tr
+                    key={`${r.partition}/${r.offset}`}
+                    className={r.marker ? 'kf-records__marker' : undefined}
+                  >
                     <td>{r.partition}</td>
                     <td className="kf-mono">
                       <button
@@ -211,7 +215,15 @@ export function RecordBrowser({ client, connection, topic, partitions }: RecordB
                     </td>
                     <td className="kf-mono">{formatTime(r.timestamp)}</td>
                     <td className="kf-mono">{r.key ?? <i>null</i>}</td>
-                    <td className="kf-mono">{r.value === null ? <i>null</i> : oneLine(r.value)}</td>
+                    <td className="kf-mono">
+                      {r.marker ? (
+                        <MarkerLabel record={r} />
+                      ) : r.value === null ? (
+                        <i>null</i>
+                      ) : (
+                        oneLine(r.value)
+                      )}
+                    </td>
                     <td className="kf-mono">{headerSummary(r.headers)}</td>
                   </tr>
                 ))}
@@ -222,6 +234,22 @@ export function RecordBrowser({ client, connection, topic, partitions }: RecordB
       )}
       {open && <RecordDrawer record={open} onClose={() => setOpen(null)} />}
     </div>
+  );
+}
+
+/**
+ * A watermark marker of kflow's engine, not a data record: the upstream task and the event time
+ * it has reached, so its row reads as what it is rather than as a null value.
+ */
+function MarkerLabel({ record }: { record: TopicRecordView }) {
+  const wm = Number(record.headers[WATERMARK_HEADER]);
+  const task = record.headers[TASK_HEADER];
+  return (
+    <span title="Written by a kflow pipeline to carry event time through this repartition topic">
+      <span className="kf-badge">watermark marker</span>{' '}
+      {Number.isFinite(wm) ? formatTime(wm) : record.headers[WATERMARK_HEADER]}
+      {task ? ` from task ${task}` : ''}
+    </span>
   );
 }
 
@@ -285,7 +313,11 @@ function RecordDrawer({ record, onClose }: { record: TopicRecordView; onClose: (
           {copied}
         </span>
       </div>
-      {record.value === null ? (
+      {record.marker ? (
+        <p className="kf-muted">
+          None: a watermark marker of a kflow pipeline (<MarkerLabel record={record} />)
+        </p>
+      ) : record.value === null ? (
         <p className="kf-muted">null (a tombstone)</p>
       ) : (
         <pre className="kf-code">{value}</pre>

@@ -133,6 +133,45 @@ describe('TopicsView', () => {
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 
+  it('shows a watermark marker as a labelled marker row, not as a null record', async () => {
+    const user = userEvent.setup();
+    const marker: TopicRecordView = {
+      partition: 0,
+      offset: '8',
+      timestamp: 1_704_110_400_000,
+      key: null,
+      value: null,
+      format: 'text',
+      headers: { 'kflow-watermark': '1704110400000', 'kflow-task': '0_1' },
+      marker: true,
+    };
+    const tombstone: TopicRecordView = { ...marker, offset: '9', headers: {} };
+    delete tombstone.marker;
+    render(
+      <TopicsView
+        client={client({
+          topics: { read: async () => ({ records: [marker, tombstone], scanned: 2, reason: 'end' }) },
+        })}
+        initialTopic="clicks"
+      />,
+    );
+    await user.click(await screen.findByRole('button', { name: 'Read' }));
+    const [markerRow, tombstoneRow] = within(screen.getByRole('table', { name: 'Records' }))
+      .getAllByRole('row')
+      .slice(1);
+    const value = (row: HTMLElement | undefined) => within(row!).getAllByRole('cell')[4]?.textContent;
+    expect(markerRow?.className).toBe('kf-records__marker');
+    expect(value(markerRow)).toMatch(/^watermark marker 2024-01-0[12] \d\d:00:00\.000 from task 0_1$/);
+    expect(tombstoneRow?.className).toBe('');
+    expect(value(tombstoneRow)).toBe('null');
+    await user.click(screen.getByRole('button', { name: 'Record 0/8' }));
+    expect(
+      within(screen.getByRole('dialog', { name: 'Record 0/8' })).getByText(
+        /a watermark marker of a kflow pipeline/,
+      ),
+    ).toBeTruthy();
+  });
+
   it('says why a read was refused without calling the API', async () => {
     const user = userEvent.setup();
     const c = client();

@@ -196,6 +196,9 @@ export class WireConsumer implements KafkaConsumer {
   async close(): Promise<void> {
     if (this.stopping && !this.loop) return;
     this.stopping = true;
+    // A JoinGroup waits for the whole group (up to the rebalance timeout): closing its connection
+    // ends it now; LeaveGroup goes on a new one.
+    if (!this.inGeneration) this.member.forgetCoordinator();
     await this.loop;
     this.loop = undefined;
     clearInterval(this.heartbeatTimer);

@@ -265,6 +265,27 @@ describe('wire consumer', () => {
   });
 });
 
+describe('wire consumer closing', () => {
+  it('closes at once while its JoinGroup waits for a member that does not answer', async () => {
+    await (await client.admin()).createTopics([{ name: 'wc-close', partitions: 2 }]);
+    const dead = new GroupMember(client.wire()!.cluster, {
+      groupId: 'wc-close',
+      sessionTimeoutMs: 6000,
+      rebalanceTimeoutMs: 6000,
+      copartitioned: [],
+    });
+    await dead.join(['wc-close'], async () => [0, 1]);
+    const waiting = await member(client, ['wc-close'], { groupId: 'wc-close' });
+    await sleep(500);
+    const t0 = Date.now();
+    await waiting.consumer.close();
+    // The dead member's session (6 s) has not run out: the join was still waiting.
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(waiting.assignments).toBe(0);
+    dead.close();
+  });
+});
+
 describe('wire consumer across a broker restart', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'kflow-wire-consumer-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));

@@ -286,8 +286,11 @@ export interface RedriveRequest {
   error?: string;
   /** Produce every record to this topic instead of its original one. */
   to?: string;
-  /** 'committed' (default): after what earlier redrives of this topic handled; 'earliest': all of it. */
-  from?: 'committed' | 'earliest';
+  /**
+   * 'committed' (default): after what earlier redrives of this topic handled; 'earliest': all of
+   * it; an offset (decimal): from there in every partition (as `kflow topics redrive --from OFFSET`).
+   */
+  from?: 'committed' | 'earliest' | { offset: string };
   /** Stop after this many matching records. */
   limit?: number;
   /** Records kept per original topic as samples; 5 by default. */

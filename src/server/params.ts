@@ -38,7 +38,12 @@ const redriveRequest = z.strictObject({
   node: name.optional(),
   error: z.string().max(4096).optional(),
   to: topic.optional(),
-  from: z.enum(['committed', 'earliest']).optional(),
+  from: z
+    .union([
+      z.enum(['committed', 'earliest']),
+      z.strictObject({ offset: z.string().regex(/^\d{1,19}$/, 'a whole number of at most 19 digits') }),
+    ])
+    .optional(),
   limit: z.number().int().min(1).optional(),
   samples: z.number().int().min(0).max(100).optional(),
 });

@@ -32,7 +32,9 @@ function options(req: RedriveRequest): RedriveOptions {
     topic: req.topic,
     selection,
     ...(req.to ? { to: req.to } : {}),
-    ...(req.from ? { from: req.from } : {}),
+    ...(req.from
+      ? { from: typeof req.from === 'object' ? { offset: BigInt(req.from.offset) } : req.from }
+      : {}),
     ...(req.limit !== undefined ? { limit: req.limit } : {}),
     ...(req.samples !== undefined ? { samples: req.samples } : {}),
   };

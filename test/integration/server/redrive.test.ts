@@ -68,6 +68,23 @@ describe('redrive from the app', { timeout: 200_000 }, () => {
     ]);
   });
 
+  it('starts at an offset, as the CLI --from OFFSET does', async () => {
+    // The dead-letter topic holds a, b, c at offsets 0, 1, 2 (the first test's records).
+    const fromOne = await call<RedriveReportView>('topics.redrivePreview', {
+      topic: 'app-orders-dlq',
+      from: { offset: '1' },
+    });
+    expect(fromOne.started).toEqual([{ partition: 0, offset: '1' }]);
+    expect(fromOne.scanned).toBe(2);
+    expect(fromOne.byTopic.map((t) => [t.topic, t.count, t.samples[0]?.error])).toEqual([
+      ['app-orders', 1, 'bad json'],
+    ]);
+    expect(fromOne.skipped.first.map((x) => x.offset)).toEqual(['2']);
+    await expect(
+      call('topics.redrivePreview', { topic: 'app-orders-dlq', from: { offset: '-1' } }),
+    ).rejects.toMatchObject({ code: 'invalid' });
+  });
+
   it('names bad input: a filter that does not parse, a missing topic, an unknown field', async () => {
     await expect(
       call('topics.redrivePreview', { topic: 'app-orders-dlq', filter: 'k >' }),

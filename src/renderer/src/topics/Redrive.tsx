@@ -40,7 +40,9 @@ interface Form {
   sourceTopic: string;
   error: string;
   to: string;
-  fromBeginning: boolean;
+  start: 'committed' | 'earliest' | 'offset';
+  /** With start 'offset': where to start in every partition. */
+  offset: string;
 }
 
 export function RedriveDialog({
@@ -60,7 +62,8 @@ export function RedriveDialog({
     sourceTopic: '',
     error: '',
     to: '',
-    fromBeginning: false,
+    start: 'committed',
+    offset: '',
   });
   const [preview, setPreview] = useState<RedriveReportView | null>(null);
   const [previewing, setPreviewing] = useState(false);
@@ -84,8 +87,9 @@ export function RedriveDialog({
     ...(form.sourceTopic.trim() ? { sourceTopic: form.sourceTopic.trim() } : {}),
     ...(form.error ? { error: form.error } : {}),
     ...(form.to.trim() ? { to: form.to.trim() } : {}),
-    from: form.fromBeginning ? 'earliest' : 'committed',
+    from: form.start === 'offset' ? { offset: form.offset.trim() } : form.start,
   });
+  const badOffset = form.start === 'offset' && !/^\d+$/.test(form.offset.trim());
   const set = <K extends keyof Form>(k: K, v: Form[K]) => {
     setForm((f) => ({ ...f, [k]: v }));
     setPreview(null);
@@ -93,6 +97,7 @@ export function RedriveDialog({
 
   const runPreview = async () => {
     setError(null);
+    if (badOffset) return setError('Start offset must be a whole number (0 or more).');
     setReport(null);
     setPreviewing(true);
     try {
@@ -147,14 +152,28 @@ export function RedriveDialog({
         <input id={`${ids}-error`} value={form.error} onChange={(e) => set('error', e.target.value)} />
         <label htmlFor={`${ids}-to`}>Send to topic instead</label>
         <input id={`${ids}-to`} value={form.to} onChange={(e) => set('to', e.target.value)} />
-        <label>
-          <input
-            type="checkbox"
-            checked={form.fromBeginning}
-            onChange={(e) => set('fromBeginning', e.target.checked)}
-          />{' '}
-          From the beginning (also what earlier redrives passed)
-        </label>
+        <label htmlFor={`${ids}-start`}>Start at</label>
+        <select
+          id={`${ids}-start`}
+          value={form.start}
+          onChange={(e) => set('start', e.target.value as Form['start'])}
+        >
+          <option value="committed">Where the last redrive stopped</option>
+          <option value="earliest">The beginning (also what earlier redrives passed)</option>
+          <option value="offset">An offset</option>
+        </select>
+        {form.start === 'offset' && (
+          <>
+            <label htmlFor={`${ids}-offset`}>Start offset (in every partition)</label>
+            <input
+              id={`${ids}-offset`}
+              inputMode="numeric"
+              value={form.offset}
+              aria-invalid={badOffset && form.offset !== '' ? 'true' : undefined}
+              onChange={(e) => set('offset', e.target.value)}
+            />
+          </>
+        )}
         <JobProgress
           client={client}
           jobId={jobId}

@@ -49,7 +49,7 @@ describe('RedriveDialog', () => {
     const user = userEvent.setup();
     expect((screen.getByRole('button', { name: 'Redrive' }) as HTMLButtonElement).disabled).toBe(true);
     await user.type(screen.getByRole('textbox', { name: 'Error contains' }), 'time');
-    await user.click(screen.getByRole('checkbox', { name: /From the beginning/ }));
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Start at' }), 'earliest');
     await user.click(screen.getByRole('button', { name: 'Preview redrive' }));
     expect(c.calls.find((x) => x.method === 'topics.redrivePreview')?.params).toEqual([
       { topic: 'orders.dlq', error: 'time', from: 'earliest' },
@@ -95,6 +95,25 @@ describe('RedriveDialog', () => {
       'Stopped after moving 3 records (orders: 3). Next redrive starts at 0:4.',
     );
     expect(screen.queryByRole('button', { name: 'Stop redrive' })).toBeNull();
+  });
+
+  it('starts at an offset, and refuses one that is not a whole number without calling the API', async () => {
+    const c = fakeApiClient({
+      topics: { redrivePreview: async () => report({ dryRun: true, scanned: 0 }) },
+    });
+    render(<RedriveDialog client={c} topic="orders.dlq" onClose={() => {}} />);
+    const user = userEvent.setup();
+    expect(screen.queryByRole('textbox', { name: /Start offset/ })).toBeNull();
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Start at' }), 'offset');
+    await user.type(screen.getByRole('textbox', { name: /Start offset/ }), '12x');
+    await user.click(screen.getByRole('button', { name: 'Preview redrive' }));
+    expect(screen.getByRole('alert').textContent).toBe('Start offset must be a whole number (0 or more).');
+    expect(c.calls.some((x) => x.method === 'topics.redrivePreview')).toBe(false);
+    await user.type(screen.getByRole('textbox', { name: /Start offset/ }), '{Backspace}');
+    await user.click(screen.getByRole('button', { name: 'Preview redrive' }));
+    expect(c.calls.find((x) => x.method === 'topics.redrivePreview')?.params).toEqual([
+      { topic: 'orders.dlq', from: { offset: '12' } },
+    ]);
   });
 
   it('shows a refused preview as an alert', async () => {

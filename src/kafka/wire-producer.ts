@@ -249,6 +249,9 @@ export class WireSeamProducer implements KafkaProducer {
     }
     const out: RecordMetadata[] = meta ? new Array<RecordMetadata>(records.length) : [];
     const answers: Promise<void>[] = [];
+    // A transaction learns every partition of this send in one request, before the first batch.
+    if (this.txn)
+      await this.txn.addPartitions([...plan].map(([topic, byP]) => ({ topic, partitions: [...byP.keys()] })));
     for (const [topic, byPartition] of plan) {
       const rounds: { round: Map<number, RecordInput[]>; answer: Promise<Map<number, bigint>> }[] = [];
       // Round k sends chunk k of every partition: a partition's chunks go in order, each request
@@ -260,7 +263,6 @@ export class WireSeamProducer implements KafkaProducer {
           if (chunk !== undefined) round.set(p, chunk);
         }
         if (round.size === 0) break;
-        if (this.txn) await this.txn.addPartitions(topic, [...round.keys()]);
         await this.slot();
         let sent!: () => void;
         const written = new Promise<void>((r) => (sent = r));

@@ -134,7 +134,7 @@ export function registerRun(program: Command): void {
           process.stdout.write(opts.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));
           return;
         }
-        const { PipelineRun } = await import('../../engine/runtime/runtime');
+        const { PipelineRun, InstanceFencedError } = await import('../../engine/runtime/runtime');
         const { startProgress, serveMetrics } = await import('../../engine/metrics/index');
         const run = new PipelineRun({
           client,
@@ -158,7 +158,8 @@ export function registerRun(program: Command): void {
         } catch (err) {
           await run.stop();
           process.stderr.write(`kflow run: ${err instanceof Error ? err.message : String(err)}\n`);
-          setCode(1);
+          // 3: fenced, another instance took over (exactly-once); a restart is safe.
+          setCode(err instanceof InstanceFencedError ? 3 : 1);
         } finally {
           process.off('SIGINT', onSignal);
           process.off('SIGTERM', onSignal);

@@ -72,6 +72,7 @@ import {
 } from './watermark-markers';
 import { RunMetrics, type MetricsBatch } from '../metrics/metrics';
 import { DLQ_HEADERS } from '../../spec/dead-letter';
+import { ProducerFencedError } from '../../kafka/errors';
 
 export type Guarantee = 'at-least-once' | 'exactly-once';
 
@@ -115,7 +116,9 @@ export interface RunOptions {
   /**
    * At-least-once output producer: `auto` (the default) uses kflow's wire producer when the
    * connection allows it (not AWS IAM; KFLOW_KAFKA_CLIENT=kafkajs forces kafkajs), `kafkajs` its
-   * idempotent producer. Exactly-once always runs on kafkajs' transactions.
+   * idempotent producer. Exactly-once: `auto` runs on kflow's transactional wire producer (its
+   * offset commits carry the group generation, so a zombie instance is fenced), `kafkajs` on
+   * kafkajs' transactions (not fenced).
    */
   producer?: 'auto' | 'kafkajs';
   /** Keep the newest records of every edge for `metrics.edgeSamples` (costs a slot write per record). */
@@ -131,6 +134,31 @@ export class PipelineError extends Error {
   ) {
     super(message, cause === undefined ? undefined : { cause });
     this.name = 'PipelineError';
+  }
+}
+
+/**
+ * Exactly-once: this instance was fenced. Another instance took its partitions over (it stalled
+ * past the group's session timeout and the group moved on, KIP-447) or started with the same
+ * instance id; its open transaction was aborted and its in-memory state dropped, so nothing it
+ * did since its last commit counts. `kflow run` exits with code 3; restarting it is safe.
+ */
+export class InstanceFencedError extends PipelineError {
+  constructor(
+    readonly groupId: string,
+    readonly transactionalId: string,
+    cause: ProducerFencedError,
+  ) {
+    super(
+      `another instance took over: ${
+        cause.fencedBy === 'group-generation'
+          ? `the group ${groupId} moved this instance's partitions to another member while it was stalled`
+          : `a producer with the same transactional id (${transactionalId}) started`
+      }; the open transaction was aborted and nothing since the last commit counts (${cause.message})`,
+      undefined,
+      cause,
+    );
+    this.name = 'InstanceFencedError';
   }
 }
 
@@ -287,9 +315,10 @@ export class PipelineRun extends EventEmitter {
     }
 
     const eos = this.guarantee === 'exactly-once';
+    // Exactly-once on the wire: its offset commits carry the group generation (zombie fencing).
     this.producer = await client.producer(
       eos
-        ? { transactionalId: `${this.plan.groupId}-${this.opts.instanceId ?? '0'}` }
+        ? { transactionalId: this.transactionalId(), fast: this.opts.producer !== 'kafkajs' }
         : { idempotent: true, fast: this.opts.producer !== 'kafkajs' },
     );
     await this.openExternalSinks();
@@ -348,6 +377,10 @@ export class PipelineRun extends EventEmitter {
       else bySub.set(input.sub.id, [topic]);
     }
     return [...bySub.values()].filter((g) => g.length > 1);
+  }
+
+  private transactionalId(): string {
+    return `${this.plan.groupId}-${this.opts.instanceId ?? '0'}`;
   }
 
   private commitIntervalMs(): number {
@@ -930,13 +963,28 @@ export class PipelineRun extends EventEmitter {
     const t0 = performance.now();
     if (this.guarantee === 'exactly-once') {
       if (records.length > 0 || offsets.length > 0) {
-        const tx = await producer.transaction();
         try {
-          if (records.length > 0) await tx.write(records);
-          if (offsets.length > 0) await tx.sendOffsets(this.plan.groupId, offsets);
-          await tx.commit();
+          const tx = await producer.transaction();
+          try {
+            if (records.length > 0) await tx.write(records);
+            // The member's generation: a group that moved on refuses the commit (KIP-447). A
+            // consumer between generations has no member id: sent as Java's groupMetadata() is
+            // then (generation -1, no member), which the coordinator does not check.
+            const group = this.consumer?.groupMetadata?.();
+            if (offsets.length > 0)
+              await tx.sendOffsets(this.plan.groupId, offsets, group?.memberId ? group : undefined);
+            await tx.commit();
+          } catch (err) {
+            await tx.abort().catch(() => undefined);
+            throw err;
+          }
         } catch (err) {
-          await tx.abort().catch(() => undefined);
+          if (err instanceof ProducerFencedError) {
+            // Another instance owns these tasks now: what this one holds must not be used again.
+            this.tasks.clear();
+            this.position.clear();
+            throw new InstanceFencedError(this.plan.groupId, this.transactionalId(), err);
+          }
           // The tasks' state is ahead of what was committed: stop, a restart restores it.
           throw new PipelineError(`the transaction failed: ${(err as Error).message}`, undefined, err);
         }

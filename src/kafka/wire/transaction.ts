@@ -71,6 +71,8 @@ export class TransactionalProducerState extends IdempotentProducerState {
   private state: State = 'uninitialized';
   private failure: Error | undefined;
   private coordinator: Promise<BrokerConnection> | undefined;
+  /** Group coordinators by group id, found once (and again after NOT_COORDINATOR). */
+  private readonly groupCoordinators = new Map<string, Promise<BrokerConnection>>();
   private readonly added = new Set<string>();
   private readonly groups = new Set<string>();
   private readonly timeoutMs: number;
@@ -142,10 +144,15 @@ export class TransactionalProducerState extends IdempotentProducerState {
     return this.state === 'open';
   }
 
-  /** AddPartitionsToTxn for the partitions of `topic` not in the transaction yet. */
-  async addPartitions(topic: string, partitions: number[]): Promise<void> {
+  /** AddPartitionsToTxn, in one request, for the partitions not in the transaction yet. */
+  async addPartitions(wanted: { topic: string; partitions: number[] }[]): Promise<void> {
     this.check('AddPartitionsToTxn');
-    const todo = partitions.filter((p) => !this.added.has(`${p}:${topic}`));
+    const todo = wanted
+      .map((w) => ({
+        name: w.topic,
+        partitions: w.partitions.filter((p) => !this.added.has(`${p}:${w.topic}`)),
+      }))
+      .filter((t) => t.partitions.length > 0);
     if (todo.length === 0) return;
     const id = this.id!;
     await this.guard(async () => {
@@ -157,26 +164,29 @@ export class TransactionalProducerState extends IdempotentProducerState {
             v3AndBelowTransactionalId: this.transactionalId,
             v3AndBelowProducerId: id.producerId,
             v3AndBelowProducerEpoch: id.producerEpoch,
-            v3AndBelowTopics: [{ name: topic, partitions: todo }],
+            v3AndBelowTopics: todo,
           },
           // v4+ is the brokers' batched form (KIP-890).
           Math.min(c.version(ApiKey.AddPartitionsToTxn), 3),
         );
         // One code for the whole request (a retry sends all of it again): the worst partition's.
         let code = r.errorCode;
+        let at: string | undefined;
         for (const t of r.resultsByTopicV3AndBelow)
           for (const p of t.resultsByPartition)
             if (
               p.partitionErrorCode !== 0 &&
               p.partitionErrorCode !== OPERATION_NOT_ATTEMPTED &&
               (code === 0 || RETRY.has(code))
-            )
+            ) {
               code = p.partitionErrorCode;
-        return { errorCode: code };
+              at = `${t.name}[${p.partitionIndex}]`;
+            }
+        return { errorCode: code, at };
       });
-      if (res.errorCode !== 0) throw this.toError('AddPartitionsToTxn', res.errorCode, topic);
+      if (res.errorCode !== 0) throw this.toError('AddPartitionsToTxn', res.errorCode, res.at);
     });
-    for (const p of todo) this.added.add(`${p}:${topic}`);
+    for (const t of todo) for (const p of t.partitions) this.added.add(`${p}:${t.name}`);
   }
 
   /**
@@ -381,12 +391,20 @@ export class TransactionalProducerState extends IdempotentProducerState {
     groupId?: string,
   ): Promise<R> {
     const deadline = Date.now() + this.retryForMs;
-    let groupConn: Promise<BrokerConnection> | undefined;
     for (let attempt = 0; ; attempt++) {
-      const conn =
-        groupId === undefined
-          ? (this.coordinator ??= this.findCoordinator(1, this.transactionalId))
-          : (groupConn ??= this.findCoordinator(0, groupId));
+      let conn: Promise<BrokerConnection>;
+      if (groupId === undefined) conn = this.coordinator ??= this.findCoordinator(1, this.transactionalId);
+      else {
+        const known = this.groupCoordinators.get(groupId);
+        conn = known ?? this.findCoordinator(0, groupId);
+        if (!known) this.groupCoordinators.set(groupId, conn);
+      }
+      // A failed lookup is not kept.
+      conn.catch(() => {
+        if (groupId === undefined) {
+          if (this.coordinator === conn) this.coordinator = undefined;
+        } else if (this.groupCoordinators.get(groupId) === conn) this.groupCoordinators.delete(groupId);
+      });
       let res: R;
       try {
         res = await send(await conn);
@@ -405,7 +423,7 @@ export class TransactionalProducerState extends IdempotentProducerState {
       if (!RETRY.has(res.errorCode) || Date.now() >= deadline) return res;
       if (MOVED.has(res.errorCode)) {
         if (groupId === undefined) this.coordinator = undefined;
-        else groupConn = undefined;
+        else this.groupCoordinators.delete(groupId);
       }
       // CONCURRENT_TRANSACTIONS clears within milliseconds (the previous EndTxn's markers).
       const wait =

@@ -22,7 +22,7 @@ afterAll(async () => {
   await broker?.stop();
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 interface Arrival {
   baseSequence: number;

@@ -5,22 +5,17 @@
  * checked with kafkajs), redrive a dead letter to its original topic, delete a group and the
  * topic. No console errors.
  */
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DLQ_HEADERS } from '../../src/spec/dead-letter';
-import {
-  browserAvailable,
-  openBrowser,
-  startWebApp,
-  type BrowserSession,
-  type WebApp,
-} from '../support/browser';
+import { browserAvailable, type BrowserSession } from '../support/browser';
+import { startTopicsE2e, type TopicsE2e } from '../support/topics-e2e';
 
 const enabled = browserAvailable();
 
 describe.runIf(enabled)('topic administration in the browser', () => {
-  let app: WebApp;
+  let e2e: TopicsE2e;
   let session: BrowserSession;
   let page: Page;
   let admin: Admin;
@@ -30,36 +25,14 @@ describe.runIf(enabled)('topic administration in the browser', () => {
     (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
 
   beforeAll(async () => {
-    app = await startWebApp();
-    const call = async (method: string, ...params: unknown[]) => {
-      const res = await fetch(`${app.origin}/api`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${app.token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ method, params }),
-      });
-      return ((await res.json()) as { result: unknown }).result;
-    };
-    await call('topics.list', 'embedded');
-    const conns = (await call('connections.list')) as { name: string; bootstrap: string[] }[];
-    kafka = new Kafka({
-      clientId: 'e2e-admin',
-      brokers: conns.find((c) => c.name === 'embedded')!.bootstrap,
-      logLevel: logLevel.NOTHING,
+    e2e = await startTopicsE2e('e2e-admin', async ({ admin }) => {
+      await admin.createTopics({ topics: [{ topic: 'copy-of-audit', numPartitions: 3 }] });
     });
-    admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic: 'copy-of-audit', numPartitions: 3 }] });
-    session = await openBrowser();
-    page = session.page;
-    await page.goto(app.url);
-    await page.getByRole('button', { name: 'Topics', exact: true }).first().click();
-    await page.getByRole('region', { name: 'Topics' }).waitFor({ timeout: 30_000 });
+    ({ session, page, admin, kafka } = e2e);
   }, 240_000);
 
   afterAll(async () => {
-    await admin?.disconnect();
-    await session?.close();
-    await app?.stop();
+    await e2e?.stop();
   });
 
   const view = () => page.getByRole('region', { name: 'Topics' });

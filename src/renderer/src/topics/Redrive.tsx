@@ -5,15 +5,39 @@
  * moved, the skipped (no or unknown source topic) and where the next redrive starts.
  */
 import { useEffect, useId, useState } from 'react';
-import type { ApiClient, RedriveReportView, RedriveRequest } from '../../../api/index';
+import type {
+  ApiClient,
+  ReadRequest,
+  RedriveReportView,
+  RedriveRequest,
+  TopicRecordView,
+} from '../../../api/index';
+import { DLQ_HEADERS } from '../../../spec/dead-letter';
 import { Dialog } from '../run/Dialog';
 import { Table } from '../run/Table';
 import { JobProgress, useTopicJob } from './JobProgress';
 import { errorMessage } from './use-call';
 
-/** A name that says "dead letters": the app offers Redrive prominently on such a topic. */
-export function looksLikeDeadLetterTopic(name: string): boolean {
-  return /(\.dlq|-dlq|_dlq|dead-letter|deadletter)$/i.test(name);
+/** How many of a topic's latest records the app reads to tell whether it holds dead letters. */
+export const DEAD_LETTER_SAMPLE = 20;
+
+/** The read of that sample: the latest records of every partition. */
+export function deadLetterSampleRequest(topic: string, connection?: string): ReadRequest {
+  return {
+    ...(connection ? { connection } : {}),
+    topic,
+    from: { kind: 'last', count: DEAD_LETTER_SAMPLE },
+    limit: DEAD_LETTER_SAMPLE,
+  };
+}
+
+/**
+ * Whether records are kflow dead letters: they carry the engine's dead-letter headers (the topic
+ * they came from and the error), whatever the topic is called. The app then offers Redrive
+ * prominently; it stays available on any topic.
+ */
+export function carriesDeadLetters(records: readonly TopicRecordView[]): boolean {
+  return records.some((r) => DLQ_HEADERS.topic in r.headers && DLQ_HEADERS.error in r.headers);
 }
 
 /** One line per skipped dead letter, as the dialog shows it. */

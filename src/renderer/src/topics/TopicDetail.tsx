@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import type { ApiClient, TopicView } from '../../../api/index';
 import { Tabs } from '../run/Tabs';
 import { Table } from '../run/Table';
@@ -6,7 +6,7 @@ import { ProduceForm } from './ProduceForm';
 import { ConfigEditor, ManageTopic, TemplateProduce } from './TopicAdmin';
 import { RecordBrowser } from './RecordBrowser';
 import { ExportDialog, ImportDialog } from './Transfer';
-import { looksLikeDeadLetterTopic, RedriveDialog } from './Redrive';
+import { carriesDeadLetters, deadLetterSampleRequest, RedriveDialog } from './Redrive';
 import { useCall } from './use-call';
 
 export interface TopicDetailProps {
@@ -24,9 +24,15 @@ type TabId = 'records' | 'partitions' | 'config' | 'produce' | 'generate' | 'man
 /** One topic: its records, partitions (leader, replicas, ISR, offsets), config, and a produce form. */
 export function TopicDetail({ client, connection, topic, rate, onDeleted }: TopicDetailProps) {
   const [tab, setTab] = useState<TabId>('records');
+  const ids = useId();
   const [redriving, setRedriving] = useState(false);
   const [transfer, setTransfer] = useState<'export' | 'import' | null>(null);
   const view = useCall(() => client.api.topics.describe(topic, connection), [client, connection, topic]);
+  const sample = useCall(
+    () => client.api.topics.read(deadLetterSampleRequest(topic, connection)),
+    [client, connection, topic],
+  );
+  const deadLetters = sample.data !== null && carriesDeadLetters(sample.data.records);
   return (
     <div className="kf-topic-detail">
       <header className="kf-toolbar">
@@ -53,15 +59,18 @@ export function TopicDetail({ client, connection, topic, rate, onDeleted }: Topi
         </button>
         <button
           type="button"
-          title={
-            looksLikeDeadLetterTopic(topic)
-              ? 'This looks like a dead-letter topic: move its records back to the topics they came from'
-              : 'Move dead letters back to the topic they came from'
-          }
+          className={deadLetters ? 'kf-button kf-button--primary' : undefined}
+          title="Move dead letters back to the topic they came from"
+          aria-describedby={deadLetters ? `${ids}-dlq` : undefined}
           onClick={() => setRedriving(true)}
         >
           Redrive…
         </button>
+        {deadLetters && (
+          <span id={`${ids}-dlq`} className="kf-badge kf-badge--warn">
+            Dead letters: the latest records carry kflow’s dead-letter headers
+          </span>
+        )}
       </header>
       {transfer === 'export' && (
         <ExportDialog

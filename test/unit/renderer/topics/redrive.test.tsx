@@ -5,7 +5,7 @@ import { act, cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError, type RedriveReportView } from '../../../../src/api/index';
-import { looksLikeDeadLetterTopic, RedriveDialog } from '../../../../src/renderer/src/topics/Redrive';
+import { carriesDeadLetters, RedriveDialog } from '../../../../src/renderer/src/topics/Redrive';
 import { fakeApiClient } from '../../../support/fake-api';
 
 afterEach(() => cleanup());
@@ -131,9 +131,21 @@ describe('RedriveDialog', () => {
     expect((await screen.findByRole('alert')).textContent).toContain('filter: unexpected end');
   });
 
-  it('recognises dead-letter topic names', () => {
-    expect(
-      ['orders.dlq', 'orders-dlq', 'orders.dead-letter', 'orders'].map(looksLikeDeadLetterTopic),
-    ).toEqual([true, true, true, false]);
+  it('recognises dead letters by their headers, not by the topic name', () => {
+    const rec = (headers: Record<string, string>) => ({
+      partition: 0,
+      offset: '0',
+      timestamp: 0,
+      key: null,
+      value: '{}',
+      format: 'json',
+      headers,
+    });
+    const dead = rec({ 'kflow-source-topic': 'orders', 'kflow-error': 'bad json', 'kflow-node': 'parse' });
+    expect(carriesDeadLetters([rec({}), dead])).toBe(true);
+    expect(carriesDeadLetters([rec({ 'kflow-error': 'x' }), rec({ 'kflow-source-topic': 'orders' })])).toBe(
+      false,
+    );
+    expect(carriesDeadLetters([])).toBe(false);
   });
 });

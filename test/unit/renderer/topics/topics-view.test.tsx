@@ -4,6 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GroupView, ReadRequest, TopicRecordView } from '../../../../src/api/index';
 import { GroupsView, TopicsView } from '../../../../src/renderer/src/topics/index';
+import { deadLetterSampleRequest } from '../../../../src/renderer/src/topics/Redrive';
 import { fakeApiClient } from '../../../support/fake-api';
 
 afterEach(() => cleanup());
@@ -20,6 +21,11 @@ const records: TopicRecordView[] = [
   },
   { partition: 0, offset: '7', timestamp: 0, key: null, value: 'plain', format: 'text', headers: {} },
 ];
+
+/** The dead-letter sample the topic detail reads on its own (not the user's read). */
+const isSample = (req: unknown) =>
+  JSON.stringify(req) ===
+  JSON.stringify(deadLetterSampleRequest((req as ReadRequest).topic, (req as ReadRequest).connection));
 
 function client(extra: Parameters<typeof fakeApiClient>[0] = {}) {
   return fakeApiClient({
@@ -95,7 +101,8 @@ describe('TopicsView', () => {
     await user.type(screen.getByRole('textbox', { name: 'Limit' }), '25');
     await user.click(screen.getByRole('button', { name: 'Read' }));
 
-    const sent = c.calls.find((x) => x.method === 'topics.read')?.params[0] as ReadRequest;
+    const sent = c.calls.find((x) => x.method === 'topics.read' && !isSample(x.params[0]))
+      ?.params[0] as ReadRequest;
     expect(sent).toEqual({
       connection: 'staging',
       topic: 'clicks',
@@ -172,6 +179,37 @@ describe('TopicsView', () => {
     ).toBeTruthy();
   });
 
+  it('offers Redrive prominently on a topic whose latest records are dead letters, and on any topic', async () => {
+    const dead: TopicRecordView = {
+      ...(records[1] as TopicRecordView),
+      headers: { 'kflow-source-topic': 'orders', 'kflow-error': 'bad json' },
+    };
+    const reads: ReadRequest[] = [];
+    const withDead = client({
+      topics: {
+        read: async (req) => {
+          reads.push(req);
+          return { records: [dead], scanned: 1, reason: 'end' };
+        },
+      },
+    });
+    // Named like any topic: the headers decide.
+    render(<TopicsView client={withDead} initialTopic="clicks" />);
+    const prominent = await screen.findByRole('button', {
+      name: 'Redrive…',
+      description: /dead-letter headers/,
+    });
+    expect(prominent.className).toContain('kf-button--primary');
+    expect(reads[0]).toEqual({ topic: 'clicks', from: { kind: 'last', count: 20 }, limit: 20 });
+    cleanup();
+
+    render(<TopicsView client={client()} initialTopic="clicks" />);
+    const plain = await screen.findByRole('button', { name: 'Redrive…' });
+    await screen.findByRole('button', { name: 'Read' });
+    expect(plain.className).toBe('');
+    expect(plain.getAttribute('aria-describedby')).toBeNull();
+  });
+
   it('says why a read was refused without calling the API', async () => {
     const user = userEvent.setup();
     const c = client();
@@ -181,7 +219,7 @@ describe('TopicsView', () => {
     await user.type(screen.getByRole('textbox', { name: 'Offset' }), 'abc');
     await user.click(screen.getByRole('button', { name: 'Read' }));
     expect(screen.getByRole('alert').textContent).toBe('Offset must be a whole number (0 or more).');
-    expect(c.calls.some((x) => x.method === 'topics.read')).toBe(false);
+    expect(c.calls.some((x) => x.method === 'topics.read' && !isSample(x.params[0]))).toBe(false);
   });
 
   it('produces a record with key, value, headers and partition', async () => {

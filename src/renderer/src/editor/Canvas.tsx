@@ -40,6 +40,15 @@ export const MINIMAP_DRAG_LIMIT = 100;
  */
 export const BACKGROUND_MIN_ZOOM = 0.5;
 
+/**
+ * Below this zoom a card's text is two or three pixels high: unreadable, yet laying it out and
+ * painting it was a third of each drag frame of a big pipeline. The text is then skipped
+ * (`content-visibility: hidden`, see `.kf-far` in styles.css) and the card keeps its size, its
+ * kind colour, its outline and its ports, so nothing moves and React Flow measures nothing anew.
+ * Zooming in past it brings the text back.
+ */
+export const CARD_TEXT_MIN_ZOOM = 0.35;
+
 function ends(c: Connection | Edge): { from: EdgeEnd; to: EdgeEnd } {
   return {
     from: { node: c.source, port: c.sourceHandle ?? 'out' },
@@ -63,6 +72,7 @@ export function Canvas() {
   const colorMode = useTheme((s) => s.choice) ?? 'system';
   const [miniMap, setMiniMap] = useState(true);
   const showGrid = useStore((s) => s.transform[2] >= BACKGROUND_MIN_ZOOM);
+  const farView = useStore((s) => s.transform[2] < CARD_TEXT_MIN_ZOOM);
   const flow = useReactFlow<CardNode, SpecFlowEdge>();
   const previous = useRef(new Map<string, CardNode>());
   const previousEdges = useRef(new WeakMap<SpecEdgeOfSpec, SpecFlowEdge>());
@@ -180,6 +190,7 @@ export function Canvas() {
         minZoom={0.1}
         proOptions={{ hideAttribution: true }}
         aria-label="Pipeline canvas"
+        className={farView ? 'kf-far' : undefined}
       >
         {showGrid && <Background gap={16} />}
         {miniMap && !(dragging && spec.nodes.length > MINIMAP_DRAG_LIMIT) && (

@@ -92,7 +92,9 @@ describe('App shell', () => {
   it('opens an example from the gallery', async () => {
     await renderApp();
     await userEvent.click(screen.getByRole('button', { name: 'Examples' }));
-    await userEvent.click(await screen.findByRole('button', { name: 'Open example Copy clicks' }));
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Open example Copy clicks' }, { timeout: 5000 }),
+    );
     await waitFor(() => expect(store().spec).toEqual(example));
     expect(store().path).toBeNull();
   });

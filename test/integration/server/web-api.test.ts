@@ -28,6 +28,7 @@ import { httpApiClient } from '../../../src/renderer/src/api/http';
 import { createBackend, RESOURCES_DIR, type Backend } from '../../../src/server/backend';
 import { startWebServer, type WebServer } from '../../../src/server/http';
 import { MemorySecretStore } from '../../../src/server/secrets';
+import { until } from './helpers';
 
 let dir: string;
 let backend: Backend;
@@ -46,16 +47,6 @@ async function call<T>(method: string, ...params: unknown[]): Promise<T> {
     throw Object.assign(new Error(body.error.message), { code: body.error.code, status: res.status });
   expect(res.status).toBe(200);
   return body.result as T;
-}
-
-async function until<T>(what: string, fn: () => T | undefined | false, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 beforeAll(async () => {

@@ -967,12 +967,11 @@ export class PipelineRun extends EventEmitter {
           const tx = await producer.transaction();
           try {
             if (records.length > 0) await tx.write(records);
-            // The member's generation: a group that moved on refuses the commit (KIP-447). A
-            // consumer between generations has no member id: sent as Java's groupMetadata() is
-            // then (generation -1, no member), which the coordinator does not check.
-            const group = this.consumer?.groupMetadata?.();
+            // The member's generation: a group that moved on refuses the commit (KIP-447). A member
+            // that lost its membership (its id reset after UNKNOWN_MEMBER_ID) is refused too: its
+            // partitions may be another's already, so its work must not be committed.
             if (offsets.length > 0)
-              await tx.sendOffsets(this.plan.groupId, offsets, group?.memberId ? group : undefined);
+              await tx.sendOffsets(this.plan.groupId, offsets, this.consumer?.groupMetadata?.());
             await tx.commit();
           } catch (err) {
             await tx.abort().catch(() => undefined);

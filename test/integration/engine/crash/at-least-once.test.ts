@@ -22,22 +22,18 @@
 // is a copy of a real record, so the right count means the right records). The duplicates (extra
 // emissions, inflated windows, extra records counted, late copies, repeated filtered records) are
 // counted and printed.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   byWindow,
   countRecords,
-  crashAndRestart,
-  createInputTopic,
   makeInput,
   parse,
   readAll,
   referenceFiltered,
   referenceWindows,
-  startCrashEnv,
-  type CrashEnv,
   type WindowResult,
 } from './crash-helpers';
-import { CRASH_CASES, expectPartialsPlanned, expectRepartitionUsed, isSentinelFor } from './crash-cases';
+import { CRASH_CASES, expectPartialsPlanned, isSentinelFor, runCrashCase, useCrashEnv } from './crash-cases';
 
 const N = 20_000;
 const SPAN_MS = 200_000;
@@ -45,13 +41,7 @@ const SPAN_MS = 200_000;
 describe.each(CRASH_CASES('at-least-once'))(
   'at-least-once survives SIGKILL with $partitions input partition(s)',
   (c) => {
-    let env: CrashEnv;
-    beforeAll(async () => {
-      env = await startCrashEnv(c.name, c.partitions);
-    });
-    afterAll(async () => {
-      await env?.close();
-    });
+    const crashEnv = useCrashEnv(c);
 
     if (c.partitions > 1)
       it('plans the window input across the repartition as partials', () => {
@@ -59,17 +49,9 @@ describe.each(CRASH_CASES('at-least-once'))(
       });
 
     it(`loses no window and no filtered record over ${c.kills} kills, and counts the duplicates`, async () => {
+      const env = crashEnv();
       const input = makeInput(N, SPAN_MS, c.seed, c.sentinelAfterMs);
-      await createInputTopic(env.client, `${c.name}-in`, c.partitions);
-      const log = await crashAndRestart(env, c.name, 'at-least-once', input, {
-        kills: c.kills,
-        seed: c.seed,
-        untilIdleS: c.untilIdleS,
-        partitions: c.partitions,
-      });
-      expect(log.kills.map((k) => k.exit)).toEqual(Array(c.kills).fill('SIGKILL'));
-      expect(log.finalExit, log.finalStderr).toBe(0);
-      if (c.partitions > 1) await expectRepartitionUsed(env, c);
+      await runCrashCase(env, c, 'at-least-once', input);
 
       const ref = referenceWindows(input);
       const out = (await readAll(env.client, `${c.name}-windows`, 'read_uncommitted')).map((r) =>
@@ -113,7 +95,6 @@ describe.each(CRASH_CASES('at-least-once'))(
         filteredDuplicates: big.length - bigIds.size,
       };
       console.log(`at-least-once duplicates: ${JSON.stringify(report)}`);
-      console.log(`at-least-once ${c.partitions} partition(s) kills: ${JSON.stringify(log.kills)}`);
 
       expect({ missing, phantom, short, inconsistent }).toEqual({
         missing: [],

@@ -1,11 +1,23 @@
 // The crash tests' cases, one per input partition count, and the checks only a partitioned input
 // has: the window's input planned across the repartition as partials, and data records (not only
 // watermark markers) really crossed it.
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { planPipeline } from '../../../../src/engine/planner/plan';
 import type { PipelineSpec } from '../../../../src/spec/types';
 import { waitForRecordsCrossed } from '../runtime/helpers';
-import { crashSpec, SENTINEL, SENTINEL_GROUPS, T0, type CrashEnv, type WindowResult } from './crash-helpers';
+import {
+  crashAndRestart,
+  crashSpec,
+  createInputTopic,
+  SENTINEL,
+  SENTINEL_GROUPS,
+  startCrashEnv,
+  T0,
+  type CrashEnv,
+  type CrashLog,
+  type InputRecord,
+  type WindowResult,
+} from './crash-helpers';
 
 export interface CrashCase {
   name: string;
@@ -78,4 +90,43 @@ export function expectPartialsPlanned(c: CrashCase): void {
 /** Committed data records crossed the repartition: its watermark markers alone do not count. */
 export async function expectRepartitionUsed(env: CrashEnv, c: CrashCase): Promise<void> {
   await waitForRecordsCrossed(env.client, `${c.name}-per-second-repartition`, 1, 20_000, c.partitions);
+}
+
+/** The case's broker, started before its tests and stopped after them. */
+export function useCrashEnv(c: CrashCase): () => CrashEnv {
+  let env: CrashEnv | undefined;
+  beforeAll(async () => {
+    env = await startCrashEnv(c.name, c.partitions);
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
+  return () => {
+    if (!env) throw new Error(`${c.name}: its broker did not start`);
+    return env;
+  };
+}
+
+/**
+ * Creates the input topic, kills the pipeline `c.kills` times and drains it; checks every run was
+ * killed, the drain ended cleanly and, with a partitioned input, data crossed the repartition.
+ */
+export async function runCrashCase(
+  env: CrashEnv,
+  c: CrashCase,
+  guarantee: 'at-least-once' | 'exactly-once',
+  input: InputRecord[],
+): Promise<CrashLog> {
+  await createInputTopic(env.client, `${c.name}-in`, c.partitions);
+  const log = await crashAndRestart(env, c.name, guarantee, input, {
+    kills: c.kills,
+    seed: c.seed,
+    untilIdleS: c.untilIdleS,
+    partitions: c.partitions,
+  });
+  console.log(`${guarantee} ${c.partitions} partition(s) seed ${c.seed}: kills ${JSON.stringify(log.kills)}`);
+  expect(log.kills.map((k) => k.exit)).toEqual(Array(c.kills).fill('SIGKILL'));
+  expect(log.finalExit, log.finalStderr).toBe(0);
+  if (c.partitions > 1) await expectRepartitionUsed(env, c);
+  return log;
 }

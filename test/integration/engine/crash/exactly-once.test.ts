@@ -4,24 +4,20 @@
 // count: with 1 the window's input stays in-process; with 3 every (window, category) group has
 // records in all partitions, so it crosses `<name>-per-second-repartition` as partial aggregates
 // (src/engine/operators/window-combine.ts).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   byWindow,
   countRecords,
-  crashAndRestart,
-  createInputTopic,
   makeInput,
   parse,
   readAll,
   referenceFiltered,
   referenceWindows,
   SENTINEL,
-  startCrashEnv,
   WINDOW_MS,
-  type CrashEnv,
   type WindowResult,
 } from './crash-helpers';
-import { CRASH_CASES, expectPartialsPlanned, expectRepartitionUsed, isSentinelFor } from './crash-cases';
+import { CRASH_CASES, expectPartialsPlanned, isSentinelFor, runCrashCase, useCrashEnv } from './crash-cases';
 
 const N = 20_000;
 const SPAN_MS = 200_000;
@@ -29,13 +25,7 @@ const SPAN_MS = 200_000;
 describe.each(CRASH_CASES('exactly-once'))(
   'exactly-once survives SIGKILL with $partitions input partition(s)',
   (c) => {
-    let env: CrashEnv;
-    beforeAll(async () => {
-      env = await startCrashEnv(c.name, c.partitions);
-    });
-    afterAll(async () => {
-      await env?.close();
-    });
+    const crashEnv = useCrashEnv(c);
 
     if (c.partitions > 1)
       it('plans the window input across the repartition as partials', () => {
@@ -43,6 +33,7 @@ describe.each(CRASH_CASES('exactly-once'))(
       });
 
     it(`commits every window and every filtered record exactly once over ${c.kills} kills`, async () => {
+      const env = crashEnv();
       const input = makeInput(N, SPAN_MS, c.seed, c.sentinelAfterMs);
       if (c.partitions > 1) {
         // Every group of the reference is spread: its records' indices are not all one mod the
@@ -55,19 +46,7 @@ describe.each(CRASH_CASES('exactly-once'))(
         expect([...spread.values()].filter((s) => s.size < 2)).toEqual([]);
       }
 
-      await createInputTopic(env.client, `${c.name}-in`, c.partitions);
-      const log = await crashAndRestart(env, c.name, 'exactly-once', input, {
-        kills: c.kills,
-        seed: c.seed,
-        untilIdleS: c.untilIdleS,
-        partitions: c.partitions,
-      });
-      console.log(
-        `exactly-once ${c.partitions} partition(s) seed ${c.seed}: kills ${JSON.stringify(log.kills)}`,
-      );
-      expect(log.kills.map((k) => k.exit)).toEqual(Array(c.kills).fill('SIGKILL'));
-      expect(log.finalExit, log.finalStderr).toBe(0);
-      if (c.partitions > 1) await expectRepartitionUsed(env, c);
+      await runCrashCase(env, c, 'exactly-once', input);
 
       const ref = referenceWindows(input);
       const out = (await readAll(env.client, `${c.name}-windows`, 'read_committed')).map((r) =>

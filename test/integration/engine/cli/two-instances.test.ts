@@ -2,11 +2,8 @@
 // broker: the second starts mid-stream and the partitions split, the first gets SIGTERM
 // mid-stream and hands its partitions over (flush and commit first). The committed output must
 // match the brute-force reference of runtime/two-instances.ts.
-import { writeFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConsumedRecord, KafkaProducer } from '../../../../src/kafka/client';
-import { readToEnd } from '../../../../src/engine/runtime/restore';
-import { spawnPipeline, startCrashEnv, type CrashEnv } from '../crash/crash-helpers';
+import { describe, expect, it } from 'vitest';
+import { spawnPipeline } from '../crash/crash-helpers';
 import {
   N,
   PARTITIONS,
@@ -15,66 +12,17 @@ import {
   judgeWindows,
   referenceWindows,
   sentinels,
-  spec,
-  type Event,
   type WindowOut,
 } from '../runtime/two-instances';
+import { parse, sleep, until, useTwoProcesses } from './two-processes';
 
 const NAME = 'cli-two';
-let env: CrashEnv;
-beforeAll(async () => {
-  env = await startCrashEnv(NAME);
-  writeFileSync(env.specFile, JSON.stringify(spec(NAME), null, 2));
-});
-afterAll(async () => {
-  await env?.close();
-});
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function send(producer: KafkaProducer, events: Event[], perSend: number, gapMs: number) {
-  for (let i = 0; i < events.length; i += perSend) {
-    await producer.send(
-      events.slice(i, i + perSend).map((e) => ({
-        topic: `${NAME}-in`,
-        partition: Number(e.id.slice(1)) % PARTITIONS,
-        key: e.category,
-        value: JSON.stringify(e),
-      })),
-    );
-    if (gapMs > 0) await sleep(gapMs);
-  }
-}
-
-async function readAll(topic: string): Promise<ConsumedRecord[]> {
-  const admin = await env.client.admin();
-  const parts = (await admin.describeTopics([topic]))[0]?.partitions.map((p) => p.partition) ?? [];
-  const m = await readToEnd(env.client, 'two-read', [{ topic, partitions: parts }], {
-    isolation: 'read_committed',
-  });
-  return [...m.values()].flat();
-}
-
-const parse = <T>(r: ConsumedRecord): T => JSON.parse((r.value as Buffer).toString('utf8')) as T;
-
-async function groupOwners(): Promise<{ state: string; owners: number }> {
-  const [g] = await (await env.client.admin()).describeGroups([`kflow-${NAME}`]).catch(() => []);
-  return {
-    state: g?.state ?? 'none',
-    owners: (g?.members ?? []).filter((m) => m.assignment.some((x) => x.partitions.length > 0)).length,
-  };
-}
-
-async function until(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+const two = useTwoProcesses(NAME);
+const { send, readAll, groupOwners } = two;
 
 describe('two kflow run processes, exactly-once', () => {
   it('split the partitions, hand them over on SIGTERM, and write every result once', async () => {
+    const env = two.env;
     await (await env.client.admin()).createTopics([{ name: `${NAME}-in`, partitions: PARTITIONS }]);
     const events = Array.from({ length: N }, (_, i) => event(i));
     const third = N / 3;

@@ -36,6 +36,13 @@ const batch = (n: number, opts: { key?: (i: number) => string | null; ts?: numbe
     })),
   );
 
+/** Whether `at` is where a batch of the segment file `bytes` starts (or its end). */
+function isBatchBoundary(bytes: Buffer, at: number): boolean {
+  let pos = 0;
+  while (pos < at && pos + 12 <= bytes.length) pos += 12 + bytes.readInt32BE(pos + 8);
+  return pos === at;
+}
+
 function offsetsOf(buf: Buffer): number[] {
   return splitBatches(buf).flatMap((b) => decodeRecords(b).map((r) => r.offset));
 }
@@ -136,6 +143,15 @@ describe('FileLog recovery', () => {
       const victim = path.join(dir, files[Math.floor(Math.random() * files.length)]!);
       const size = fs.statSync(victim).size;
       const cut = Math.floor(Math.random() * size);
+      // A closed segment cut exactly between two batches reads as a segment that ended there: no
+      // byte is invalid, so recovery (Kafka's too) keeps the later segments and the cut batches
+      // are a gap in the offsets. Every other cut leaves an invalid tail and is dropped with all
+      // that follows.
+      const bytes = fs.readFileSync(victim);
+      const lostAtBoundary =
+        trial % 2 === 0 && victim !== path.join(dir, files[files.length - 1]!) && isBatchBoundary(bytes, cut)
+          ? offsetsOf(bytes.subarray(cut))
+          : [];
       if (trial % 2 === 0) fs.truncateSync(victim, cut);
       else {
         // Flip bytes inside a batch's CRC-covered payload (the last 100 bytes are all record data).
@@ -146,6 +162,12 @@ describe('FileLog recovery', () => {
       }
       const again = open({ segmentBytes: 8_000 });
       const offsets = readAll(again);
+      if (lostAtBoundary.length > 0) {
+        const lost = new Set(lostAtBoundary);
+        expect(offsets).toEqual([...Array(ends[ends.length - 1]).keys()].filter((o) => !lost.has(o)));
+        again.close();
+        continue;
+      }
       // Only a prefix of whole batches survives, and appends continue right after it.
       expect(offsets).toEqual([...Array(again.latest()).keys()]);
       expect(ends.includes(again.latest()) || again.latest() === 0).toBe(true);

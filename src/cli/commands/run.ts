@@ -73,6 +73,10 @@ export function registerRun(program: Command): void {
     .option('--fail-fast', 'stop at the first bad record instead of sending it to the dead-letter topic')
     .option('-q, --quiet', 'no progress lines')
     .option('--json', 'machine-readable output: the plan as JSON, progress as JSON lines')
+    .addHelpText(
+      'after',
+      "\nExit codes: 0 ok, 1 pipeline or validation error, 2 usage, 3 fenced with exactly-once (another\ninstance took over this one's partitions, e.g. after it stalled past its session timeout;\nrestarting it is safe).",
+    )
     .action(async function (this: Command, file: string, opts: RunCliOptions) {
       if (opts.embedded && opts.bootstrap) this.error('error: --embedded and --bootstrap exclude each other');
       if (opts.profile && (opts.embedded || opts.bootstrap))

@@ -19,8 +19,9 @@ import {
   type TopicPartitions,
 } from '../copartition';
 import { BrokerConnection } from './connection';
-import { KafkaResponseError, WireConnectionError, WireError } from './errors';
-import { parseHostPort, type WireCluster } from './metadata';
+import { CoordinatorKeyType, lookupCoordinator } from './coordinator';
+import { KafkaResponseError } from './errors';
+import type { WireCluster } from './metadata';
 
 export const GroupErrorCode = {
   COORDINATOR_LOAD_IN_PROGRESS: 14,
@@ -88,37 +89,11 @@ export class GroupMember {
   }
 
   private async findCoordinator(): Promise<BrokerConnection> {
-    let last: unknown;
-    for (const s of this.cluster.opts.bootstrap) {
-      let conn: BrokerConnection;
-      try {
-        conn = await this.cluster.connectTo(parseHostPort(s));
-      } catch (err) {
-        if (!(err instanceof WireConnectionError)) throw err;
-        last = err;
-        continue;
-      }
-      const v = Math.min(conn.version(ApiKey.FindCoordinator), 3);
-      const res = await conn.request(
-        ApiKey.FindCoordinator,
-        { key: this.opts.groupId, keyType: 0, coordinatorKeys: [] },
-        v,
-      );
-      if (res.errorCode !== 0)
-        throw new KafkaResponseError(
-          conn.address,
-          'FindCoordinator',
-          res.errorCode,
-          undefined,
-          undefined,
-          res.errorMessage,
-        );
-      // A connection of this member's own: a broker answers a connection's requests in order, and
-      // JoinGroup waits for the whole group, which must not hold up another member's heartbeats
-      // or anyone's fetches on a shared connection.
-      return BrokerConnection.open({ host: res.host, port: res.port }, this.cluster.opts);
-    }
-    throw last ?? new WireError('no bootstrap broker answered', this.cluster.opts.bootstrap.join(','));
+    const at = await lookupCoordinator(this.cluster, CoordinatorKeyType.GROUP, this.opts.groupId);
+    // A connection of this member's own: a broker answers a connection's requests in order, and
+    // JoinGroup waits for the whole group, which must not hold up another member's heartbeats
+    // or anyone's fetches on a shared connection.
+    return BrokerConnection.open(at, this.cluster.opts);
   }
 
   /**

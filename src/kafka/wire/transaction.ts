@@ -20,10 +20,11 @@ import { ApiKey } from '../../protocol/generated/index';
 import { errorForCode } from '../../protocol/errors';
 import type { ConsumerGroupMetadata, TopicPartitionOffset } from '../client';
 import { ProducerFencedError } from '../errors';
-import type { BrokerConnection } from './connection';
-import { KafkaResponseError, WireError } from './errors';
+import type { BrokerAddress, BrokerConnection } from './connection';
+import { CoordinatorKeyType, lookupCoordinator } from './coordinator';
+import { KafkaResponseError, WireConnectionError, WireError } from './errors';
 import { IdempotentProducerState, type ProducerIdentity } from './idempotence';
-import { parseHostPort, type WireCluster } from './metadata';
+import type { WireCluster } from './metadata';
 
 const CONCURRENT_TRANSACTIONS = 51;
 const COORDINATOR_LOAD_IN_PROGRESS = 14;
@@ -393,10 +394,14 @@ export class TransactionalProducerState extends IdempotentProducerState {
     const deadline = Date.now() + this.retryForMs;
     for (let attempt = 0; ; attempt++) {
       let conn: Promise<BrokerConnection>;
-      if (groupId === undefined) conn = this.coordinator ??= this.findCoordinator(1, this.transactionalId);
+      if (groupId === undefined)
+        conn = this.coordinator ??= this.findCoordinator(
+          CoordinatorKeyType.TRANSACTION,
+          this.transactionalId,
+        );
       else {
         const known = this.groupCoordinators.get(groupId);
-        conn = known ?? this.findCoordinator(0, groupId);
+        conn = known ?? this.findCoordinator(CoordinatorKeyType.GROUP, groupId);
         if (!known) this.groupCoordinators.set(groupId, conn);
       }
       // A failed lookup is not kept.
@@ -432,37 +437,24 @@ export class TransactionalProducerState extends IdempotentProducerState {
     }
   }
 
-  private async findCoordinator(keyType: 0 | 1, key: string): Promise<BrokerConnection> {
+  /**
+   * The coordinator's shared connection. Retriable codes are asked of the next bootstrap broker,
+   * then again (as are unreachable bootstrap brokers) with backoff for retryForMs.
+   */
+  private async findCoordinator(keyType: CoordinatorKeyType, key: string): Promise<BrokerConnection> {
     const deadline = Date.now() + this.retryForMs;
     for (let attempt = 0; ; attempt++) {
-      let last: unknown;
-      for (const s of this.cluster.opts.bootstrap) {
-        let conn: BrokerConnection;
-        try {
-          conn = await this.cluster.connectTo(parseHostPort(s));
-        } catch (err) {
-          last = err;
-          continue;
-        }
-        const version = Math.min(conn.version(ApiKey.FindCoordinator), 3);
-        const res = await conn.request(
-          ApiKey.FindCoordinator,
-          { key, keyType, coordinatorKeys: [] },
-          version,
-        );
-        if (res.errorCode === 0) return this.cluster.connectTo({ host: res.host, port: res.port });
-        last = new KafkaResponseError(
-          conn.address,
-          'FindCoordinator',
-          res.errorCode,
-          undefined,
-          undefined,
-          `${keyType === 1 ? 'transactional id' : 'group'} ${key}`,
-        );
-        if (!RETRY.has(res.errorCode)) throw last;
+      let at: BrokerAddress;
+      try {
+        at = await lookupCoordinator(this.cluster, keyType, key, { askNextOn: RETRY });
+      } catch (err) {
+        const again =
+          err instanceof KafkaResponseError ? RETRY.has(err.errorCode) : err instanceof WireConnectionError;
+        if (!again || Date.now() >= deadline) throw err;
+        await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
+        continue;
       }
-      if (Date.now() >= deadline) throw last;
-      await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
+      return this.cluster.connectTo(at);
     }
   }
 }

@@ -41,11 +41,11 @@ export const MINIMAP_DRAG_LIMIT = 100;
 export const BACKGROUND_MIN_ZOOM = 0.5;
 
 /**
- * Below this zoom a card's text is two or three pixels high: unreadable, yet laying it out and
- * painting it was a third of each drag frame of a big pipeline. The text is then skipped
- * (`content-visibility: hidden`, see `.kf-far` in styles.css) and the card keeps its size, its
- * kind colour, its outline and its ports, so nothing moves and React Flow measures nothing anew.
- * Zooming in past it brings the text back.
+ * Below this zoom a card's text is two or three pixels high: unreadable, yet painting it was a
+ * third of each drag frame of a big pipeline. The card's content is then not painted
+ * (`visibility: hidden`, see `.kf-far` in styles.css) but stays laid out, so the card keeps its
+ * size, its kind colour, its outline and React Flow measures nothing anew. Zooming in past it
+ * brings the text back.
  */
 export const CARD_TEXT_MIN_ZOOM = 0.35;
 

@@ -18,7 +18,8 @@ export default defineConfig({
     plugins: [react()],
     build: {
       // electron-vite leaves code unminified; a smaller first chunk parses faster (first paint).
-      minify: true,
+      // KFLOW_NO_MINIFY=1 keeps names for reading a CPU profile (docs/benchmarks.md).
+      minify: !process.env['KFLOW_NO_MINIFY'],
       rollupOptions: { input: { index: resolve('src/renderer/index.html') } },
     },
   },

@@ -129,14 +129,14 @@ export const ALL_TOKENS: TokenType[] = [
   Unknown,
 ];
 
-// positionTracking 'onlyOffset' is enough: line/column are derived from offsets on error only.
-export const exprLexer = new Lexer(ALL_TOKENS, {
-  positionTracking: 'onlyOffset',
-  ensureOptimizations: false,
-});
+// Built on first use: analysing the token set takes tens of milliseconds, which the app would
+// otherwise spend at start-up, before its first paint, even when no expression is on screen.
+let lexer: Lexer | undefined;
 
 export function lex(text: string): IToken[] {
-  return exprLexer.tokenize(text).tokens;
+  // positionTracking 'onlyOffset' is enough: line/column are derived from offsets on error only.
+  lexer ??= new Lexer(ALL_TOKENS, { positionTracking: 'onlyOffset', ensureOptimizations: false });
+  return lexer.tokenize(text).tokens;
 }
 
 /** Decodes `'it''s'` → `it's`. */

@@ -1,10 +1,11 @@
 /**
  * Measuring helpers the engine and inspector benches share: the machine a run is on, CPU time
- * of the process, and a client that notes when its consumer receives its first batch (the clock
- * of a workload starts there, not at connect).
+ * of the process, a client whose consumers show every batch to an observer, and one that notes
+ * when its consumer receives its first batch (the clock of a workload starts there, not at
+ * connect).
  */
 import os from 'node:os';
-import type { KafkaClient } from '../src/kafka/client';
+import type { ConsumedBatch, KafkaClient } from '../src/kafka/client';
 
 export function machineInfo() {
   const cpus = os.cpus();
@@ -31,16 +32,27 @@ export function stampFirstBatch(client: KafkaClient): {
 } {
   let first = 0;
   let firstCpu = 0;
+  const wrapped = observeBatches(client, (batch) => {
+    if (first === 0 && batch.records.length > 0) [first, firstCpu] = [performance.now(), cpuNow()];
+  });
+  return { client: wrapped, first: () => first, firstCpu: () => firstCpu };
+}
+
+/**
+ * The seam's client, whose consumers show `observe` every batch before their handler gets it. The
+ * client is a fresh object over `client`: a bench may wrap its other methods too.
+ */
+export function observeBatches(client: KafkaClient, observe: (batch: ConsumedBatch) => void): KafkaClient {
   const wrapped: KafkaClient = Object.create(client) as KafkaClient;
   wrapped.consumer = async (opts) => {
     const c = await client.consumer(opts);
     const run = c.run.bind(c);
     c.run = (handler) =>
       run((batch, ctl) => {
-        if (first === 0 && batch.records.length > 0) [first, firstCpu] = [performance.now(), cpuNow()];
+        observe(batch);
         return handler(batch, ctl);
       });
     return c;
   };
-  return { client: wrapped, first: () => first, firstCpu: () => firstCpu };
+  return wrapped;
 }

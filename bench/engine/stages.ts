@@ -4,7 +4,8 @@
  * by the engine, handed to the producer (a flush's write starts) and acknowledged. The latency
  * probe adds the last stage (acknowledged → read back). Each figure is cumulative from the send.
  */
-import type { Bytes, KafkaClient, ProduceRecord } from '../../src/kafka/client';
+import type { Bytes, KafkaClient } from '../../src/kafka/client';
+import { observeBatches } from '../measure';
 
 export type Stage = 'fetched' | 'written' | 'acked';
 export const STAGES: readonly Stage[] = ['fetched', 'written', 'acked'];
@@ -57,23 +58,9 @@ export function stampStages(
       s.ms.push(now - t);
     }
   };
-  const stamps = (records: ProduceRecord[]) => records.map((r) => sentAt(r.value)).filter((t) => t >= 0);
-  const wrapped: KafkaClient = Object.create(client) as KafkaClient;
-  wrapped.consumer = async (opts) => {
-    const c = await client.consumer(opts);
-    const run = c.run.bind(c);
-    c.run = (handler) =>
-      run((batch, ctl) => {
-        const now = Date.now();
-        note(
-          'fetched',
-          batch.records.map((r) => sentAt(r.value)).filter((t) => t >= 0),
-          now,
-        );
-        return handler(batch, ctl);
-      });
-    return c;
-  };
+  const stamps = (records: readonly { value: Bytes | null }[]) =>
+    records.map((r) => sentAt(r.value)).filter((t) => t >= 0);
+  const wrapped = observeBatches(client, (batch) => note('fetched', stamps(batch.records), Date.now()));
   wrapped.producer = async (opts) => {
     const p = await client.producer({ ...opts, ...override });
     const write = p.write.bind(p);

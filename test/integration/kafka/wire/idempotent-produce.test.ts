@@ -3,55 +3,14 @@
 // with the same producer id and sequences, and the log holds each record once; the same send
 // without idempotence writes it twice (so the hook does cause the retry). A sequence gap the
 // broker refuses makes the producer take a new id and resend. kcat reads the batches.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBroker, type RunningBroker } from '../../../../src/broker/index';
-import { ApiKey } from '../../../../src/protocol/generated/index';
-import { WireClient } from '../../../../src/kafka/wire/index';
+import { describe, expect, it } from 'vitest';
 import { IdempotentProducerState } from '../../../../src/kafka/wire/idempotence';
 import { WireSeamProducer } from '../../../../src/kafka/wire-producer';
 import { requireTool, run, toolAvailable } from '../../../support/tools';
+import { holdProduces, partitionValues, sleep, useHeldProduceBroker } from './held-produce';
 
-let broker: RunningBroker;
-let wire: WireClient;
-beforeAll(async () => {
-  broker = await startBroker({ port: 0 });
-  wire = new WireClient({ bootstrap: [broker.bootstrap], requestTimeoutMs: 400 });
-});
-afterAll(async () => {
-  wire?.close();
-  await broker?.stop();
-});
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Holds the first produces to `topic` for the given times (ms), in order; returns how many came. */
-function holdProduces(topic: string, delays: number[]): { count: () => number; stop: () => void } {
-  let n = 0;
-  const stop = broker.onRequest(async (header, request) => {
-    if (header.apiKey !== ApiKey.Produce) return;
-    const req = request as { topicData: { name: string }[] };
-    if (req.topicData[0]?.name !== topic) return;
-    const delay = delays[n++];
-    if (delay !== undefined) await sleep(delay);
-  });
-  return { count: () => n, stop };
-}
-
-/** Every value in partition 0 of `topic`, read with read_uncommitted from offset 0. */
-async function values(topic: string): Promise<string[]> {
-  const out: string[] = [];
-  const end = (await wire.listOffsets(topic, 'latest')).get(0) ?? 0n;
-  if (end === 0n) return out;
-  await wire.read({
-    topic,
-    ranges: [{ partition: 0, from: 0n, to: end }],
-    isolation: 'read_uncommitted',
-    onBatch: (b) => {
-      for (const r of b.records) out.push(r.value?.toString() ?? '');
-    },
-  });
-  return out;
-}
+const env = useHeldProduceBroker();
+const values = (topic: string) => partitionValues(env.wire, topic);
 
 const records = (topic: string, n: number) =>
   Array.from({ length: n }, (_, i) => ({ topic, partition: 0, value: `r${i}` }));
@@ -59,14 +18,14 @@ const records = (topic: string, n: number) =>
 describe('idempotent wire producer', () => {
   it('writes a batch once when its answer is lost and the retry reaches the broker after the append', async () => {
     const topic = 'idem-lost-answer';
-    broker.cluster.createTopic(topic, 1);
+    env.broker.cluster.createTopic(topic, 1);
     // Attempt 1 is appended at 1.2 s, long after the client gave up at 0.4 s; attempt 2 is held
     // until after that, so it arrives as a duplicate of what is already in the log.
-    const hold = holdProduces(topic, [1200, 2000]);
-    const producer = new WireSeamProducer(wire, {});
+    const hold = holdProduces(env.broker, topic, [1200, 2000]);
+    const producer = new WireSeamProducer(env.wire, {});
     try {
       const metas = await producer.send(records(topic, 5));
-      expect(hold.count()).toBeGreaterThanOrEqual(2);
+      expect(hold.arrivals.length).toBeGreaterThanOrEqual(2);
       // The duplicate is answered with the first copy's offsets.
       expect(metas.map((m) => m.offset)).toEqual([0n, 1n, 2n, 3n, 4n]);
       await producer.send(records(topic, 2).map((r) => ({ ...r, value: `after-${r.value}` })));
@@ -79,26 +38,26 @@ describe('idempotent wire producer', () => {
 
   it('writes a batch once when the retry overtakes the held first attempt', async () => {
     const topic = 'idem-overtaken';
-    broker.cluster.createTopic(topic, 1);
+    env.broker.cluster.createTopic(topic, 1);
     // Attempt 1 is held for 1.5 s, the retry goes through at once: the first attempt then arrives
     // as a duplicate of the retry.
-    const hold = holdProduces(topic, [1500]);
-    const producer = new WireSeamProducer(wire, {});
+    const hold = holdProduces(env.broker, topic, [1500]);
+    const producer = new WireSeamProducer(env.wire, {});
     try {
       await producer.send(records(topic, 3));
     } finally {
       hold.stop();
     }
     await sleep(1500); // the held attempt has been answered by now
-    expect(hold.count()).toBe(2);
+    expect(hold.arrivals.length).toBe(2);
     expect(await values(topic)).toEqual(['r0', 'r1', 'r2']);
   });
 
   it('writes a retried batch twice without idempotence (what the hook does to a plain producer)', async () => {
     const topic = 'idem-off';
-    broker.cluster.createTopic(topic, 1);
-    const hold = holdProduces(topic, [1200, 2000]);
-    const producer = new WireSeamProducer(wire, { idempotent: false });
+    env.broker.cluster.createTopic(topic, 1);
+    const hold = holdProduces(env.broker, topic, [1200, 2000]);
+    const producer = new WireSeamProducer(env.wire, { idempotent: false });
     try {
       await producer.send(records(topic, 2));
     } finally {
@@ -110,10 +69,10 @@ describe('idempotent wire producer', () => {
 
   it('takes a new producer id and resends when the broker refuses its sequence', async () => {
     const topic = 'idem-out-of-order';
-    broker.cluster.createTopic(topic, 1);
+    env.broker.cluster.createTopic(topic, 1);
     const state = new IdempotentProducerState();
     const send = (vals: string[]) =>
-      wire.produce(topic, new Map([[0, vals.map((value) => ({ key: null, value }))]]), {
+      env.wire.produce(topic, new Map([[0, vals.map((value) => ({ key: null, value }))]]), {
         idempotence: state,
       });
     await send(['a', 'b']);
@@ -129,7 +88,7 @@ describe('idempotent wire producer', () => {
   });
 
   it('refuses acks 1 with idempotence', () => {
-    expect(() => new WireSeamProducer(wire, { acks: 1, idempotent: true })).toThrow(/acks -1/);
+    expect(() => new WireSeamProducer(env.wire, { acks: 1, idempotent: true })).toThrow(/acks -1/);
   });
 });
 
@@ -138,15 +97,15 @@ const haveKcat = requireTool('kcat', toolAvailable('kcat', ['-V']));
 describe.runIf(haveKcat)('idempotent batches read by librdkafka (kcat)', () => {
   it('reads every record of sequence-numbered batches, compressed or not', async () => {
     const topic = 'idem-kcat';
-    broker.cluster.createTopic(topic, 1);
-    const producer = new WireSeamProducer(wire, { batchBytes: 1024 });
+    env.broker.cluster.createTopic(topic, 1);
+    const producer = new WireSeamProducer(env.wire, { batchBytes: 1024 });
     await producer.send(records(topic, 50));
-    const lz4 = new WireSeamProducer(wire, { compression: 'lz4' });
+    const lz4 = new WireSeamProducer(env.wire, { compression: 'lz4' });
     await lz4.send(records(topic, 10).map((r) => ({ ...r, value: `z${r.value}` })));
     const c = await run('kcat', [
       '-C',
       '-b',
-      broker.bootstrap,
+      env.broker.bootstrap,
       '-t',
       topic,
       '-p',

@@ -4,72 +4,13 @@
 // connection) every batch is resent with its sequences: the log holds each record once, in call
 // order. The hook handles produces one after the other, as a Kafka broker handles a connection's
 // requests (the next one is read once the previous one is answered).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBroker, type RunningBroker } from '../../../../src/broker/index';
-import { ApiKey } from '../../../../src/protocol/generated/index';
-import { readBatchHeader } from '../../../../src/protocol/records/batch';
+import { describe, expect, it } from 'vitest';
 import { WireClient } from '../../../../src/kafka/wire/index';
 import { WireSeamProducer } from '../../../../src/kafka/wire-producer';
+import { holdProduces, partitionValues, sleep, useHeldProduceBroker } from './held-produce';
 
-let broker: RunningBroker;
-let wire: WireClient;
-beforeAll(async () => {
-  broker = await startBroker({ port: 0 });
-  wire = new WireClient({ bootstrap: [broker.bootstrap], requestTimeoutMs: 400 });
-});
-afterAll(async () => {
-  wire?.close();
-  await broker?.stop();
-});
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-interface Arrival {
-  baseSequence: number;
-  /** Produce requests to the topic answered when this one arrived. */
-  answeredBefore: number;
-}
-
-/**
- * Notes the base sequence of each produce to `topic` (partition 0) as it arrives, and holds the
- * n-th one for delays[n] ms; each one waits for the previous ones to be handled.
- */
-function watchProduces(topic: string, delays: number[]): { arrivals: Arrival[]; stop: () => void } {
-  const arrivals: Arrival[] = [];
-  let answered = 0;
-  let previous: Promise<void> = Promise.resolve();
-  const stop = broker.onRequest(async (header, request) => {
-    if (header.apiKey !== ApiKey.Produce) return;
-    const req = request as { topicData: { name: string; partitionData: { records: Buffer | null }[] }[] };
-    const t = req.topicData[0];
-    if (t?.name !== topic) return;
-    const records = t.partitionData[0]?.records;
-    if (!records) return;
-    const n = arrivals.length;
-    arrivals.push({ baseSequence: readBatchHeader(records).baseSequence, answeredBefore: answered });
-    const delay = delays[n] ?? 0;
-    const mine = previous.then(() => sleep(delay));
-    previous = mine;
-    await mine;
-    answered++;
-  });
-  return { arrivals, stop };
-}
-
-async function values(topic: string): Promise<string[]> {
-  const out: string[] = [];
-  const end = (await wire.listOffsets(topic, 'latest')).get(0) ?? 0n;
-  if (end === 0n) return out;
-  await wire.read({
-    topic,
-    ranges: [{ partition: 0, from: 0n, to: end }],
-    isolation: 'read_uncommitted',
-    onBatch: (b) => {
-      for (const r of b.records) out.push(r.value?.toString() ?? '');
-    },
-  });
-  return out;
-}
+const env = useHeldProduceBroker();
+const values = (topic: string) => partitionValues(env.wire, topic);
 
 const batch = (topic: string, name: string, n: number) =>
   Array.from({ length: n }, (_, i) => ({ topic, partition: 0, value: `${name}${i}` }));
@@ -77,12 +18,12 @@ const batch = (topic: string, name: string, n: number) =>
 describe('pipelined wire producer', () => {
   it('sends the next batches while the first is unanswered, and resends all in order once after a lost answer', async () => {
     const topic = 'pipe-lost-first';
-    broker.cluster.createTopic(topic, 1);
+    env.broker.cluster.createTopic(topic, 1);
     // Request 1 is held for 1.2 s, past the client's 0.4 s timeout: the connection is given up
     // with requests 2-4 on it, which the broker handles after 1; the resends arrive as duplicates
     // of what is in the log by then.
-    const watch = watchProduces(topic, [1200]);
-    const producer = new WireSeamProducer(wire, {});
+    const watch = holdProduces(env.broker, topic, [1200], { inOrder: true });
+    const producer = new WireSeamProducer(env.wire, {});
     try {
       await Promise.all([
         producer.write(batch(topic, 'a', 3)),
@@ -106,13 +47,15 @@ describe('pipelined wire producer', () => {
 
   it('has at most 5 requests in flight', async () => {
     const topic = 'pipe-limit';
-    broker.cluster.createTopic(topic, 1);
+    env.broker.cluster.createTopic(topic, 1);
     // Each request is held 100 ms: 8 sends, 5 of them in flight at first, then one per answer.
-    const watch = watchProduces(
+    const watch = holdProduces(
+      env.broker,
       topic,
       Array.from({ length: 8 }, () => 100),
+      { inOrder: true },
     );
-    const patient = new WireClient({ bootstrap: [broker.bootstrap], requestTimeoutMs: 10_000 });
+    const patient = new WireClient({ bootstrap: [env.broker.bootstrap], requestTimeoutMs: 10_000 });
     const producer = new WireSeamProducer(patient, {});
     try {
       await Promise.all(Array.from({ length: 8 }, (_, i) => producer.write(batch(topic, `s${i}-`, 1))));

@@ -6,8 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBroker, type RunningBroker } from '../../../src/broker/index';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startBroker } from '../../../src/broker/index';
 import {
   connect,
   type ConsumerOptions,
@@ -16,17 +16,9 @@ import {
 } from '../../../src/kafka/client';
 import { embeddedProfile } from '../../../src/kafka/profile';
 import { GroupMember } from '../../../src/kafka/wire/group';
+import { useSeamBroker } from '../../support/seam-broker';
 
-let broker: RunningBroker;
-let client: KafkaClient;
-beforeAll(async () => {
-  broker = await startBroker({ port: 0 });
-  client = await connect(embeddedProfile(broker.bootstrap));
-});
-afterAll(async () => {
-  await client?.close();
-  await broker?.stop();
-});
+const env = useSeamBroker();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -89,10 +81,10 @@ async function produce(c: KafkaClient, topic: string, partitions: number, perPar
 
 describe('wire consumer', () => {
   it('is what fast: true gives, kafkajs otherwise', async () => {
-    const admin = await client.admin();
+    const admin = await env.client.admin();
     await admin.createTopics([{ name: 'wc-kind', partitions: 1 }]);
-    const fast = await client.consumer({ groupId: 'wc-kind', isolation: 'read_committed', fast: true });
-    const plain = await client.consumer({ groupId: 'wc-kind-2', isolation: 'read_committed' });
+    const fast = await env.client.consumer({ groupId: 'wc-kind', isolation: 'read_committed', fast: true });
+    const plain = await env.client.consumer({ groupId: 'wc-kind-2', isolation: 'read_committed' });
     expect(fast.constructor.name).toBe('WireConsumer');
     expect(plain.constructor.name).toBe('KafkajsConsumer');
     await fast.close();
@@ -100,12 +92,12 @@ describe('wire consumer', () => {
   });
 
   it('two members split the partitions; a join and a leave rebalance, onRevoke awaited before the new owner starts', async () => {
-    await (await client.admin()).createTopics([{ name: 'wc-split', partitions: 4 }]);
-    await produce(client, 'wc-split', 4, 5);
+    await (await env.client.admin()).createTopics([{ name: 'wc-split', partitions: 4 }]);
+    await produce(env.client, 'wc-split', 4, 5);
     const log: string[] = [];
     const revokeMs = 400;
     const a = await member(
-      client,
+      env.client,
       ['wc-split'],
       {
         groupId: 'wc-split',
@@ -124,7 +116,7 @@ describe('wire consumer', () => {
       groupId: 'wc-split',
       generationId: expect.any(Number),
     });
-    const b = await member(client, ['wc-split'], { groupId: 'wc-split' }, log, 'B');
+    const b = await member(env.client, ['wc-split'], { groupId: 'wc-split' }, log, 'B');
     await until('both own two', () => a.owns.length === 2 && b.owns.length === 2 && a.assignments === 2);
     expect(new Set([...a.owns, ...b.owns]).size).toBe(4);
     // Dealt over the sorted member ids: partitions 0 and 2 to one member, 1 and 3 to the other.
@@ -138,7 +130,7 @@ describe('wire consumer', () => {
       log.lastIndexOf(log.find((l) => l.startsWith('A assigned') && l.split(',').length === 2)!),
     );
     // B starts at A's committed positions (autoCommit): nothing read twice.
-    await produce(client, 'wc-split', 4, 1, 'n');
+    await produce(env.client, 'wc-split', 4, 1, 'n');
     await until('new records read', () => a.seen.length + b.seen.length === 24);
     expect(b.seen.every((s) => s.includes(':n'))).toBe(true);
     await b.consumer.close();
@@ -148,15 +140,15 @@ describe('wire consumer', () => {
 
   it('keeps co-partitioned topics together', async () => {
     await (
-      await client.admin()
+      await env.client.admin()
     ).createTopics([
       { name: 'wc-left', partitions: 3 },
       { name: 'wc-right', partitions: 3 },
     ]);
     const opts = { groupId: 'wc-copart', copartitioned: [['wc-left', 'wc-right']] };
-    const a = await member(client, ['wc-left', 'wc-right'], opts);
+    const a = await member(env.client, ['wc-left', 'wc-right'], opts);
     await until('A owns all', () => a.owns.length === 6);
-    const b = await member(client, ['wc-left', 'wc-right'], opts);
+    const b = await member(env.client, ['wc-left', 'wc-right'], opts);
     await until('split', () => a.owns.length > 0 && b.owns.length > 0 && a.owns.length + b.owns.length === 6);
     for (const m of [a, b]) {
       const left = m.owns.filter((x) => x.startsWith('wc-left/')).map((x) => x.split('/')[1]);
@@ -170,18 +162,18 @@ describe('wire consumer', () => {
   });
 
   it('commits, and a restarted member resumes at the committed position', async () => {
-    await (await client.admin()).createTopics([{ name: 'wc-resume', partitions: 2 }]);
-    await produce(client, 'wc-resume', 2, 5);
-    const a = await member(client, ['wc-resume'], { groupId: 'wc-resume' });
+    await (await env.client.admin()).createTopics([{ name: 'wc-resume', partitions: 2 }]);
+    await produce(env.client, 'wc-resume', 2, 5);
+    const a = await member(env.client, ['wc-resume'], { groupId: 'wc-resume' });
     await until('first 10', () => a.seen.length === 10);
     await a.consumer.close();
-    const offsets = await (await client.admin()).groupOffsets('wc-resume');
+    const offsets = await (await env.client.admin()).groupOffsets('wc-resume');
     expect(offsets.map((o) => [o.partition, o.offset])).toEqual([
       [0, 5n],
       [1, 5n],
     ]);
-    await produce(client, 'wc-resume', 2, 2, 'later-');
-    const b = await member(client, ['wc-resume'], { groupId: 'wc-resume' });
+    await produce(env.client, 'wc-resume', 2, 2, 'later-');
+    const b = await member(env.client, ['wc-resume'], { groupId: 'wc-resume' });
     await until('the 4 later ones', () => b.seen.length === 4);
     await sleep(300);
     expect(b.seen.sort()).toEqual([
@@ -194,10 +186,10 @@ describe('wire consumer', () => {
   });
 
   it('autoCommit false: ctl.commit and commit() as the caller says; seek moves the position', async () => {
-    await (await client.admin()).createTopics([{ name: 'wc-manual', partitions: 1 }]);
-    await produce(client, 'wc-manual', 1, 6);
+    await (await env.client.admin()).createTopics([{ name: 'wc-manual', partitions: 1 }]);
+    await produce(env.client, 'wc-manual', 1, 6);
     const seen: string[] = [];
-    const c = await client.consumer({
+    const c = await env.client.consumer({
       groupId: 'wc-manual',
       isolation: 'read_uncommitted',
       fromBeginning: true,
@@ -213,7 +205,7 @@ describe('wire consumer', () => {
     });
     await until('the two after the seek', () => seen.length === 2);
     expect(seen).toEqual(['4', '5']);
-    const admin = await client.admin();
+    const admin = await env.client.admin();
     expect((await admin.groupOffsets('wc-manual')).map((o) => o.offset)).toEqual([]);
     await c.commit([{ topic: 'wc-manual', partition: 0, offset: 3n }]);
     expect((await admin.groupOffsets('wc-manual')).map((o) => o.offset)).toEqual([3n]);
@@ -224,8 +216,8 @@ describe('wire consumer', () => {
   });
 
   it('read_committed hides an aborted transaction', async () => {
-    await (await client.admin()).createTopics([{ name: 'wc-txn', partitions: 1 }]);
-    const p = await client.producer({ transactionalId: 'wc-txn-producer' });
+    await (await env.client.admin()).createTopics([{ name: 'wc-txn', partitions: 1 }]);
+    const p = await env.client.producer({ transactionalId: 'wc-txn-producer' });
     const aborted = await p.transaction();
     await aborted.send([1, 2, 3].map((i) => ({ topic: 'wc-txn', value: `aborted-${i}` })));
     await aborted.abort();
@@ -233,8 +225,8 @@ describe('wire consumer', () => {
     await kept.send([1, 2].map((i) => ({ topic: 'wc-txn', value: `kept-${i}` })));
     await kept.commit();
     await p.close();
-    const committed = await member(client, ['wc-txn'], { groupId: 'wc-txn-rc' });
-    const all = await member(client, ['wc-txn'], { groupId: 'wc-txn-ru', isolation: 'read_uncommitted' });
+    const committed = await member(env.client, ['wc-txn'], { groupId: 'wc-txn-rc' });
+    const all = await member(env.client, ['wc-txn'], { groupId: 'wc-txn-ru', isolation: 'read_uncommitted' });
     await until('read_uncommitted sees all 5', () => all.seen.length === 5);
     await until('read_committed sees 2', () => committed.seen.length === 2);
     await sleep(300);
@@ -244,8 +236,8 @@ describe('wire consumer', () => {
   });
 
   it('a member that stops heartbeating is removed and its partitions go to the others', async () => {
-    await (await client.admin()).createTopics([{ name: 'wc-dead', partitions: 4 }]);
-    const wire = client.wire()!;
+    await (await env.client.admin()).createTopics([{ name: 'wc-dead', partitions: 4 }]);
+    const wire = env.client.wire()!;
     // A member that joins and then says nothing more (a process frozen or killed).
     const dead = new GroupMember(wire.cluster, {
       groupId: 'wc-dead',
@@ -256,7 +248,7 @@ describe('wire consumer', () => {
     const joined = await dead.join(['wc-dead'], async () => [0, 1, 2, 3]);
     expect(Object.values(joined.assignment).flat().sort()).toEqual([0, 1, 2, 3]);
     const t0 = Date.now();
-    const live = await member(client, ['wc-dead'], { groupId: 'wc-dead' });
+    const live = await member(env.client, ['wc-dead'], { groupId: 'wc-dead' });
     await until('the live member owns all', () => live.owns.length === 4, 25_000);
     // Not before the dead member's session (6 s from its join, the broker's minimum) ran out.
     expect(Date.now() - t0).toBeGreaterThanOrEqual(4000);
@@ -267,15 +259,15 @@ describe('wire consumer', () => {
 
 describe('wire consumer closing', () => {
   it('closes at once while its JoinGroup waits for a member that does not answer', async () => {
-    await (await client.admin()).createTopics([{ name: 'wc-close', partitions: 2 }]);
-    const dead = new GroupMember(client.wire()!.cluster, {
+    await (await env.client.admin()).createTopics([{ name: 'wc-close', partitions: 2 }]);
+    const dead = new GroupMember(env.client.wire()!.cluster, {
       groupId: 'wc-close',
       sessionTimeoutMs: 6000,
       rebalanceTimeoutMs: 6000,
       copartitioned: [],
     });
     await dead.join(['wc-close'], async () => [0, 1]);
-    const waiting = await member(client, ['wc-close'], { groupId: 'wc-close' });
+    const waiting = await member(env.client, ['wc-close'], { groupId: 'wc-close' });
     await sleep(500);
     const t0 = Date.now();
     await waiting.consumer.close();

@@ -3,23 +3,15 @@
 // partitioner puts them, large sends are cut into ordered requests, headers and timestamps
 // survive, secured connections work, transactional producers are wire ones too, and kafkajs serves
 // when forced.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeTestCertificates } from '../../../src/broker/auth/certs';
-import { startBroker, type RunningBroker } from '../../../src/broker/index';
+import { startBroker } from '../../../src/broker/index';
 import { connect, type ConsumedRecord, type KafkaClient } from '../../../src/kafka/client';
 import { embeddedProfile, type ConnectionProfile } from '../../../src/kafka/profile';
 import { readToEnd } from '../../../src/engine/runtime/restore';
+import { useSeamBroker } from '../../support/seam-broker';
 
-let broker: RunningBroker;
-let client: KafkaClient;
-beforeAll(async () => {
-  broker = await startBroker({ port: 0 });
-  client = await connect(embeddedProfile(broker.bootstrap));
-});
-afterAll(async () => {
-  await client?.close();
-  await broker?.stop();
-});
+const env = useSeamBroker();
 
 async function read(c: KafkaClient, topic: string, partitions: number[]): Promise<ConsumedRecord[]> {
   const m = await readToEnd(c, 'wire-producer-read', [{ topic, partitions }]);
@@ -30,16 +22,16 @@ const kind = (p: object) => p.constructor.name;
 
 describe('fast producer on the wire client', () => {
   it('puts keyed records on the partitions kafkajs would', async () => {
-    const admin = await client.admin();
+    const admin = await env.client.admin();
     await admin.createTopics([
       { name: 'wp-keys-wire', partitions: 5 },
       { name: 'wp-keys-kjs', partitions: 5 },
     ]);
     const keys = Array.from({ length: 40 }, (_, i) => `user-${i}`);
-    const fast = await client.producer({ fast: true });
+    const fast = await env.client.producer({ fast: true });
     expect(kind(fast)).toBe('WireSeamProducer');
     const viaWire = await fast.send(keys.map((k) => ({ topic: 'wp-keys-wire', key: k, value: k })));
-    const kjs = await client.producer();
+    const kjs = await env.client.producer();
     expect(kind(kjs)).toBe('KafkajsProducer');
     const viaKafkajs = await kjs.send(keys.map((k) => ({ topic: 'wp-keys-kjs', key: k, value: k })));
     expect(viaWire.map((m) => m.partition)).toEqual(viaKafkajs.map((m) => m.partition));
@@ -48,8 +40,8 @@ describe('fast producer on the wire client', () => {
   });
 
   it('cuts a large send into requests and keeps each partition in order, offsets per record', async () => {
-    await (await client.admin()).createTopics([{ name: 'wp-order', partitions: 2 }]);
-    const p = await client.producer({ fast: true, batchBytes: 2048 });
+    await (await env.client.admin()).createTopics([{ name: 'wp-order', partitions: 2 }]);
+    const p = await env.client.producer({ fast: true, batchBytes: 2048 });
     // 300 records of about 100 B alternating over 2 partitions: 150 each, ~15 KB per partition,
     // so about 8 requests per partition at 2 KiB each.
     const records = Array.from({ length: 300 }, (_, i) => ({
@@ -62,7 +54,7 @@ describe('fast producer on the wire client', () => {
     expect(metas.map((m) => [m.partition, m.offset])).toEqual(
       records.map((_, i) => [i % 2, BigInt(Math.floor(i / 2))]),
     );
-    const back = await read(client, 'wp-order', [0, 1]);
+    const back = await read(env.client, 'wp-order', [0, 1]);
     const p0 = back.filter((r) => r.partition === 0).map((r) => Number(r.value!.toString().slice(0, 4)));
     const p1 = back.filter((r) => r.partition === 1).map((r) => Number(r.value!.toString().slice(0, 4)));
     expect(p0).toEqual(Array.from({ length: 150 }, (_, j) => 2 * j));
@@ -70,8 +62,8 @@ describe('fast producer on the wire client', () => {
   });
 
   it('keeps keys, headers and timestamps; write() resolves with nothing per record', async () => {
-    await (await client.admin()).createTopics([{ name: 'wp-fields', partitions: 1 }]);
-    const p = await client.producer({ fast: true });
+    await (await env.client.admin()).createTopics([{ name: 'wp-fields', partitions: 1 }]);
+    const p = await env.client.producer({ fast: true });
     await p.write([
       {
         topic: 'wp-fields',
@@ -82,7 +74,7 @@ describe('fast producer on the wire client', () => {
       },
       { topic: 'wp-fields', key: null, value: null, timestamp: 2_000 },
     ]);
-    const [r1, r2] = await read(client, 'wp-fields', [0]);
+    const [r1, r2] = await read(env.client, 'wp-fields', [0]);
     expect(r1?.key?.toString()).toBe('k1');
     expect(r1?.value?.toString()).toBe('v1');
     expect(r1?.headers['a']?.toString()).toBe('x');
@@ -94,13 +86,13 @@ describe('fast producer on the wire client', () => {
   });
 
   it('runs transactions on the wire too (wire/transaction), and leaves a forced kafkajs to kafkajs', async () => {
-    const tx = await client.producer({ fast: true, transactionalId: 'wp-tx' });
+    const tx = await env.client.producer({ fast: true, transactionalId: 'wp-tx' });
     expect(kind(tx)).toBe('WireSeamProducer');
     await tx.close();
-    expect(kind(await client.producer({ transactionalId: 'wp-tx-kjs' }))).toBe('KafkajsProducer');
+    expect(kind(await env.client.producer({ transactionalId: 'wp-tx-kjs' }))).toBe('KafkajsProducer');
     const before = process.env['KFLOW_KAFKA_CLIENT'];
     process.env['KFLOW_KAFKA_CLIENT'] = 'kafkajs';
-    const other = await connect(embeddedProfile(broker.bootstrap));
+    const other = await connect(embeddedProfile(env.broker.bootstrap));
     try {
       expect(kind(await other.producer({ fast: true }))).toBe('KafkajsProducer');
       expect(kind(await other.producer({ fast: true, transactionalId: 'wp-tx-forced' }))).toBe(

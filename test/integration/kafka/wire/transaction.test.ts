@@ -3,36 +3,23 @@
 // to read_committed together, an abort hides both, a second producer with the same
 // transactional id fences the first, and a TxnOffsetCommit from a group member the group has
 // moved on from (KIP-447) is refused. kcat and kafka-python read what was committed.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBroker, type RunningBroker } from '../../../../src/broker/index';
-import {
-  connect,
-  type ConsumerGroupMetadata,
-  type KafkaClient,
-  type KafkaProducer,
-} from '../../../../src/kafka/client';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ConsumerGroupMetadata, KafkaProducer } from '../../../../src/kafka/client';
 import { ProducerFencedError } from '../../../../src/kafka/errors';
-import { embeddedProfile } from '../../../../src/kafka/profile';
 import type { WireClient } from '../../../../src/kafka/wire/index';
 import { parseHostPort } from '../../../../src/kafka/wire/metadata';
 import { ApiKey } from '../../../../src/protocol/generated/index';
+import { useSeamBroker } from '../../../support/seam-broker';
 import { requireTool, run, toolAvailable } from '../../../support/tools';
 
-let broker: RunningBroker;
-let client: KafkaClient;
+const env = useSeamBroker();
 let wire: WireClient;
-beforeAll(async () => {
-  broker = await startBroker({ port: 0 });
-  client = await connect(embeddedProfile(broker.bootstrap));
-  wire = client.wire()!;
-});
-afterAll(async () => {
-  await client?.close();
-  await broker?.stop();
+beforeAll(() => {
+  wire = env.client.wire()!;
 });
 
 async function topic(name: string, partitions = 2): Promise<void> {
-  await (await client.admin()).createTopics([{ name, partitions }]);
+  await (await env.client.admin()).createTopics([{ name, partitions }]);
 }
 
 /** What read_committed sees of a topic up to its last stable offset: values, partition by partition. */
@@ -59,11 +46,11 @@ async function stableEnds(name: string): Promise<number[]> {
 }
 
 async function groupOffset(group: string, name: string, partition = 0): Promise<bigint> {
-  const all = await (await client.admin()).groupOffsets(group, [name]);
+  const all = await (await env.client.admin()).groupOffsets(group, [name]);
   return all.find((o) => o.partition === partition)?.offset ?? -1n;
 }
 
-const raw = async () => wire.cluster.connectTo(parseHostPort(broker.bootstrap));
+const raw = async () => wire.cluster.connectTo(parseHostPort(env.broker.bootstrap));
 
 /** A one-member group through raw JoinGroup/SyncGroup; `rejoin` starts its next generation. */
 async function joinGroup(groupId: string, memberId = ''): Promise<ConsumerGroupMetadata> {
@@ -104,7 +91,7 @@ async function joinGroup(groupId: string, memberId = ''): Promise<ConsumerGroupM
 }
 
 async function txProducer(id: string): Promise<KafkaProducer> {
-  const p = await client.producer({ fast: true, transactionalId: id });
+  const p = await env.client.producer({ fast: true, transactionalId: id });
   expect(p.constructor.name).toBe('WireSeamProducer');
   return p;
 }
@@ -262,7 +249,7 @@ describe('other clients read what the wire producer committed', () => {
   it.runIf(haveKcat)('kcat with isolation.level=read_committed', async () => {
     const out = await run('kcat', [
       '-b',
-      broker.bootstrap,
+      env.broker.bootstrap,
       '-C',
       '-t',
       'tx-tools',
@@ -296,7 +283,7 @@ describe('other clients read what the wire producer committed', () => {
         "print('offset:%d' % g.committed(TopicPartition('tx-tools-in', 0)))",
         'g.close()',
       ].join('\n');
-      const out = await run(PYTHON, ['-c', script, broker.bootstrap], { timeoutMs: 60_000 });
+      const out = await run(PYTHON, ['-c', script, env.broker.bootstrap], { timeoutMs: 60_000 });
       expect(out.status, out.stderr).toBe(0);
       expect(out.stdout.trim().split('\n').sort()).toEqual([
         '0:a1',

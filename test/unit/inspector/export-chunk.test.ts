@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConsumedRecord } from '../../../src/kafka/client';
 import { exportChunk, toExportLine } from '../../../src/inspector/format';
-
-/** Deterministic pseudo-random bytes (xorshift), biased towards what JSON must escape. */
-function rng(seed: number) {
-  let x = seed;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
+import { fakeRecord, rng } from './fake-record';
 
 const SPECIAL = [
   '"',
@@ -75,15 +65,7 @@ describe('exportChunk', () => {
 
   it('escapes each C0 control, the quote and the backslash as JSON.stringify does', () => {
     const all = Buffer.from(Array.from({ length: 128 }, (_, c) => c));
-    const r: ConsumedRecord = {
-      topic: 't',
-      partition: 0,
-      offset: 0n,
-      timestamp: 0n,
-      key: null,
-      value: all,
-      headers: {},
-    };
+    const r = fakeRecord({ value: all });
     const line = exportChunk([r], '"t"').toString('utf8');
     expect(line).toContain(`"value":${JSON.stringify(all.toString('utf8'))},"valueEncoding":"utf8"`);
     expect(line).toContain('\\u0000\\u0001');
@@ -107,30 +89,21 @@ describe('exportChunk', () => {
         i % 10 === 9
           ? Buffer.concat([Buffer.from(text), Buffer.from([0xff, 0xfe])]) // not UTF-8: base64
           : Buffer.from(text, 'utf8');
-      return {
-        topic: 't',
+      return fakeRecord({
         partition: 1,
         offset: BigInt(i),
         timestamp: BigInt(i),
         key: Buffer.from(text.slice(0, 60)),
         value,
         headers: { long: Buffer.from(text) },
-      };
+      });
     });
     const expected = records.map((r) => `${JSON.stringify(toExportLine(r))}\n`).join('');
     expect(exportChunk(records, '"t"').toString('utf8')).toBe(expected);
   });
 
   it('writes offsets and timestamps as JSON.stringify writes numbers, past 2^53 and below zero', () => {
-    const r = (offset: bigint, timestamp: bigint): ConsumedRecord => ({
-      topic: 't',
-      partition: 12,
-      offset,
-      timestamp,
-      key: null,
-      value: null,
-      headers: {},
-    });
+    const r = (offset: bigint, timestamp: bigint) => fakeRecord({ partition: 12, offset, timestamp });
     const records = [
       r(0n, -1n),
       r(9_007_199_254_740_991n, 1_700_000_000_000n),
@@ -147,15 +120,12 @@ describe('exportChunk', () => {
   });
 
   it('writes into the scratch Buffer when it has room, and grows past it when not', () => {
-    const rec: ConsumedRecord = {
-      topic: 't',
-      partition: 0,
+    const rec = fakeRecord({
       offset: 5n,
       timestamp: 6n,
       key: Buffer.from('k'),
       value: Buffer.from('"'.repeat(3000)), // 6,000 bytes escaped: more than the estimate
-      headers: {},
-    };
+    });
     const expected = `${JSON.stringify(toExportLine(rec))}\n`;
     const roomy = Buffer.alloc(100_000);
     const a = exportChunk([rec], '"t"', roomy);

@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ConsumedRecord } from '../../../src/kafka/client';
 import { parseExpression } from '../../../src/expr/index';
 import { compileFilter, requiredNeedles } from '../../../src/inspector/filter';
 import { exportLineText, toExportLine } from '../../../src/inspector/format';
+import { fakeRecord as rec } from './fake-record';
 
-const rec = (over: Partial<ConsumedRecord>): ConsumedRecord => ({
-  topic: 't',
-  partition: 0,
-  offset: 0n,
-  timestamp: 0n,
-  key: null,
-  value: null,
-  headers: {},
-  ...over,
-});
 const json = (text: string) => rec({ value: Buffer.from(text) });
 
 function needles(text: string): string[][] {

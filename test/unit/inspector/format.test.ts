@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { ConsumedRecord } from '../../../src/kafka/client';
 import {
   displayRecord,
   parseImportLine,
@@ -10,17 +9,7 @@ import {
 import { compileFilter, FilterError } from '../../../src/inspector/read';
 import { parseStart, parseStop } from '../../../src/cli/commands/topics';
 import { parseResetTarget } from '../../../src/cli/commands/groups';
-
-const rec = (over: Partial<ConsumedRecord>): ConsumedRecord => ({
-  topic: 't',
-  partition: 0,
-  offset: 0n,
-  timestamp: 0n,
-  key: null,
-  value: null,
-  headers: {},
-  ...over,
-});
+import { fakeRecord as rec } from './fake-record';
 
 /** A small deterministic generator, so failures reproduce. */
 function* bytes(count: number): Generator<Buffer> {

@@ -2,18 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compileExpression, parseExpression, type RecordMeta } from '../../../src/expr/index';
 import { compileFilter } from '../../../src/inspector/filter';
 import { fieldReader } from '../../../src/inspector/json-fields';
-import type { ConsumedRecord } from '../../../src/kafka/client';
-
-/** Deterministic pseudo-random numbers (xorshift). */
-function rng(seed: number) {
-  let x = seed;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
+import { fakeRecord, rng } from './fake-record';
 
 const NAMES = ['amount', 'a', 'é', '__proto__', 'status', 'items', 'missing'];
 // Keys as they may be written: plain, escaped spellings of the wanted names, near misses.
@@ -227,15 +216,7 @@ describe('compileFilter with the field reader', () => {
       const f = compileFilter(text);
       let matched = 0;
       for (const [i, v] of values.entries()) {
-        const r: ConsumedRecord = {
-          topic: 't',
-          partition: i % 2,
-          offset: BigInt(i),
-          timestamp: 0n,
-          key: null,
-          value: v,
-          headers: {},
-        };
+        const r = fakeRecord({ partition: i % 2, offset: BigInt(i), value: v });
         let value: unknown = null;
         if (v !== null) {
           const s = v.toString('utf8');

@@ -16,7 +16,7 @@ import {
 } from '../../../src/kafka/client';
 import { embeddedProfile } from '../../../src/kafka/profile';
 import { GroupMember } from '../../../src/kafka/wire/group';
-import { useSeamBroker } from '../../support/seam-broker';
+import { useSeamBroker } from '../../support/use-broker';
 
 const env = useSeamBroker();
 

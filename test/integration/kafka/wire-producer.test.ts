@@ -9,7 +9,7 @@ import { startBroker } from '../../../src/broker/index';
 import { connect, type ConsumedRecord, type KafkaClient } from '../../../src/kafka/client';
 import { embeddedProfile, type ConnectionProfile } from '../../../src/kafka/profile';
 import { readToEnd } from '../../../src/engine/runtime/restore';
-import { useSeamBroker } from '../../support/seam-broker';
+import { useSeamBroker } from '../../support/use-broker';
 
 const env = useSeamBroker();
 

@@ -2,35 +2,19 @@
 // broker with a wire client that gives up on a request after 0.4 s, a broker hook that holds
 // produces to a topic (so their answers come after that) and notes each one's arrival, and the
 // partition's values read back.
-import { afterAll, beforeAll } from 'vitest';
-import { startBroker, type RunningBroker } from '../../../../src/broker/index';
+import type { RunningBroker } from '../../../../src/broker/index';
 import { ApiKey } from '../../../../src/protocol/generated/index';
 import { readBatchHeader } from '../../../../src/protocol/records/batch';
 import { WireClient } from '../../../../src/kafka/wire/index';
+import { useBroker } from '../../../support/use-broker';
 
 export const REQUEST_TIMEOUT_MS = 400;
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export interface HeldProduceEnv {
-  broker: RunningBroker;
-  /** Gives up on a request after REQUEST_TIMEOUT_MS. */
-  wire: WireClient;
-}
-
-/** Starts the broker and the client before the file's tests and stops them after. */
-export function useHeldProduceBroker(): HeldProduceEnv {
-  const env = {} as HeldProduceEnv;
-  beforeAll(async () => {
-    env.broker = await startBroker({ port: 0 });
-    env.wire = new WireClient({ bootstrap: [env.broker.bootstrap], requestTimeoutMs: REQUEST_TIMEOUT_MS });
-  });
-  afterAll(async () => {
-    env.wire?.close();
-    await env.broker?.stop();
-  });
-  return env;
-}
+/** The broker and a wire client (`client`) that gives up on a request after REQUEST_TIMEOUT_MS. */
+export const useHeldProduceBroker = () =>
+  useBroker((bootstrap) => new WireClient({ bootstrap: [bootstrap], requestTimeoutMs: REQUEST_TIMEOUT_MS }));
 
 export interface ProduceArrival {
   /** The base sequence of the request's batch for partition 0. */

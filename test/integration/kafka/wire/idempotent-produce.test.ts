@@ -10,7 +10,7 @@ import { requireTool, run, toolAvailable } from '../../../support/tools';
 import { holdProduces, partitionValues, sleep, useHeldProduceBroker } from './held-produce';
 
 const env = useHeldProduceBroker();
-const values = (topic: string) => partitionValues(env.wire, topic);
+const values = (topic: string) => partitionValues(env.client, topic);
 
 const records = (topic: string, n: number) =>
   Array.from({ length: n }, (_, i) => ({ topic, partition: 0, value: `r${i}` }));
@@ -22,7 +22,7 @@ describe('idempotent wire producer', () => {
     // Attempt 1 is appended at 1.2 s, long after the client gave up at 0.4 s; attempt 2 is held
     // until after that, so it arrives as a duplicate of what is already in the log.
     const hold = holdProduces(env.broker, topic, [1200, 2000]);
-    const producer = new WireSeamProducer(env.wire, {});
+    const producer = new WireSeamProducer(env.client, {});
     try {
       const metas = await producer.send(records(topic, 5));
       expect(hold.arrivals.length).toBeGreaterThanOrEqual(2);
@@ -42,7 +42,7 @@ describe('idempotent wire producer', () => {
     // Attempt 1 is held for 1.5 s, the retry goes through at once: the first attempt then arrives
     // as a duplicate of the retry.
     const hold = holdProduces(env.broker, topic, [1500]);
-    const producer = new WireSeamProducer(env.wire, {});
+    const producer = new WireSeamProducer(env.client, {});
     try {
       await producer.send(records(topic, 3));
     } finally {
@@ -57,7 +57,7 @@ describe('idempotent wire producer', () => {
     const topic = 'idem-off';
     env.broker.cluster.createTopic(topic, 1);
     const hold = holdProduces(env.broker, topic, [1200, 2000]);
-    const producer = new WireSeamProducer(env.wire, { idempotent: false });
+    const producer = new WireSeamProducer(env.client, { idempotent: false });
     try {
       await producer.send(records(topic, 2));
     } finally {
@@ -72,7 +72,7 @@ describe('idempotent wire producer', () => {
     env.broker.cluster.createTopic(topic, 1);
     const state = new IdempotentProducerState();
     const send = (vals: string[]) =>
-      env.wire.produce(topic, new Map([[0, vals.map((value) => ({ key: null, value }))]]), {
+      env.client.produce(topic, new Map([[0, vals.map((value) => ({ key: null, value }))]]), {
         idempotence: state,
       });
     await send(['a', 'b']);
@@ -88,7 +88,7 @@ describe('idempotent wire producer', () => {
   });
 
   it('refuses acks 1 with idempotence', () => {
-    expect(() => new WireSeamProducer(env.wire, { acks: 1, idempotent: true })).toThrow(/acks -1/);
+    expect(() => new WireSeamProducer(env.client, { acks: 1, idempotent: true })).toThrow(/acks -1/);
   });
 });
 
@@ -98,9 +98,9 @@ describe.runIf(haveKcat)('idempotent batches read by librdkafka (kcat)', () => {
   it('reads every record of sequence-numbered batches, compressed or not', async () => {
     const topic = 'idem-kcat';
     env.broker.cluster.createTopic(topic, 1);
-    const producer = new WireSeamProducer(env.wire, { batchBytes: 1024 });
+    const producer = new WireSeamProducer(env.client, { batchBytes: 1024 });
     await producer.send(records(topic, 50));
-    const lz4 = new WireSeamProducer(env.wire, { compression: 'lz4' });
+    const lz4 = new WireSeamProducer(env.client, { compression: 'lz4' });
     await lz4.send(records(topic, 10).map((r) => ({ ...r, value: `z${r.value}` })));
     const c = await run('kcat', [
       '-C',

@@ -10,7 +10,7 @@ import { WireSeamProducer } from '../../../../src/kafka/wire-producer';
 import { holdProduces, partitionValues, sleep, useHeldProduceBroker } from './held-produce';
 
 const env = useHeldProduceBroker();
-const values = (topic: string) => partitionValues(env.wire, topic);
+const values = (topic: string) => partitionValues(env.client, topic);
 
 const batch = (topic: string, name: string, n: number) =>
   Array.from({ length: n }, (_, i) => ({ topic, partition: 0, value: `${name}${i}` }));
@@ -23,7 +23,7 @@ describe('pipelined wire producer', () => {
     // with requests 2-4 on it, which the broker handles after 1; the resends arrive as duplicates
     // of what is in the log by then.
     const watch = holdProduces(env.broker, topic, [1200], { inOrder: true });
-    const producer = new WireSeamProducer(env.wire, {});
+    const producer = new WireSeamProducer(env.client, {});
     try {
       await Promise.all([
         producer.write(batch(topic, 'a', 3)),

@@ -9,7 +9,7 @@ import { ProducerFencedError } from '../../../../src/kafka/errors';
 import type { WireClient } from '../../../../src/kafka/wire/index';
 import { parseHostPort } from '../../../../src/kafka/wire/metadata';
 import { ApiKey } from '../../../../src/protocol/generated/index';
-import { useSeamBroker } from '../../../support/seam-broker';
+import { useSeamBroker } from '../../../support/use-broker';
 import { requireTool, run, toolAvailable } from '../../../support/tools';
 
 const env = useSeamBroker();

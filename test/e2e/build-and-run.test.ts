@@ -186,7 +186,7 @@ describe.runIf(enabled)('build the seed aggregation on the canvas, save it and r
 
     await connect('raw output out', 'per5min input in');
     await connect('per5min output out', 'out input in');
-    await expect.poll(() => canvas().locator('.react-flow__edge').count()).toBe(2);
+    await expect.poll(() => canvas().locator('.kf-edge').count()).toBe(2);
     await autoLayout();
 
     await select('Topic: Raw events');
@@ -280,7 +280,7 @@ describe.runIf(enabled)('build the seed aggregation on the canvas, save it and r
     );
     await autoLayout();
     await connect('clicks output out', 'per5min input in');
-    await expect.poll(() => canvas().locator('.react-flow__edge').count()).toBe(2);
+    await expect.poll(() => canvas().locator('.kf-edge').count()).toBe(2);
     await autoLayout();
     await expect.poll(problemTexts, { timeout: 5_000 }).toBe('');
 

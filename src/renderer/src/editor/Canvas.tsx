@@ -6,9 +6,9 @@ import {
   ReactFlow,
   useReactFlow,
   useStore,
+  useStoreApi,
   type Connection,
   type Edge,
-  type EdgeChange,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { getNodeKind } from '../../../nodes/index';
@@ -17,14 +17,14 @@ import { connectionProblem, useEditorStore, type EdgeEnd } from '../store/index'
 import { useTheme } from '../theme';
 import { deriveEdges, deriveNodes, type CardNode, type SpecFlowEdge } from './canvas-model';
 import { useDragNodes, type DragCommit } from './drag-nodes';
+import { EdgeLayer } from './EdgeLayer';
+import { FarViewContext } from './far-view';
 import { NodeCard } from './NodeCard';
-import { SpecEdge } from './SpecEdge';
 
 /** The drag-and-drop type a palette item carries: the node kind. */
 export const KIND_MIME = 'application/x-kflow-kind';
 
 const nodeTypes = { card: NodeCard };
-const edgeTypes = { spec: SpecEdge };
 const FIT = { padding: 0.2, maxZoom: 1.25 };
 
 /**
@@ -74,6 +74,7 @@ export function Canvas() {
   const showGrid = useStore((s) => s.transform[2] >= BACKGROUND_MIN_ZOOM);
   const farView = useStore((s) => s.transform[2] < CARD_TEXT_MIN_ZOOM);
   const flow = useReactFlow<CardNode, SpecFlowEdge>();
+  const flowStore = useStoreApi<CardNode, SpecFlowEdge>();
   const previous = useRef(new Map<string, CardNode>());
   const previousEdges = useRef(new WeakMap<SpecEdgeOfSpec, SpecFlowEdge>());
 
@@ -103,40 +104,40 @@ export function Canvas() {
   }, [loadSeq, flow]);
 
   // A drag's positions stay in React Flow's node state; the store hears of them once, at the end.
-  const onCommit = useCallback(({ moved, rest }: DragCommit) => {
-    const store = useEditorStore.getState();
-    const measured: Record<string, { width: number; height: number }> = {};
-    let selected: Set<string> | null = null;
-    for (const c of rest) {
-      if (c.type === 'dimensions' && c.dimensions) {
-        const old = store.sizes[c.id];
-        if (!old || old.width !== c.dimensions.width || old.height !== c.dimensions.height)
-          measured[c.id] = c.dimensions;
-      } else if (c.type === 'select') {
-        selected ??= new Set(store.selection.nodes);
-        if (c.selected) selected.add(c.id);
-        else selected.delete(c.id);
+  const onCommit = useCallback(
+    ({ moved, rest }: DragCommit) => {
+      const store = useEditorStore.getState();
+      const measured: Record<string, { width: number; height: number }> = {};
+      let selected: Set<string> | null = null;
+      let picked = false;
+      for (const c of rest) {
+        if (c.type === 'dimensions' && c.dimensions) {
+          const old = store.sizes[c.id];
+          if (!old || old.width !== c.dimensions.width || old.height !== c.dimensions.height)
+            measured[c.id] = c.dimensions;
+        } else if (c.type === 'select') {
+          selected ??= new Set(store.selection.nodes);
+          if (c.selected) selected.add(c.id);
+          else selected.delete(c.id);
+          picked ||= c.selected;
+        }
       }
-    }
-    if (Object.keys(measured).length > 0) store.setSizes(measured);
-    if (Object.keys(moved).length > 0) store.moveNodes(moved);
-    if (selected) store.select({ nodes: [...selected] });
-  }, []);
+      if (Object.keys(measured).length > 0) store.setSizes(measured);
+      if (Object.keys(moved).length > 0) store.moveNodes(moved);
+      // Picking a node without the multi-selection key drops the selected edges, as React Flow
+      // does for its own edges.
+      const alone = picked && !flowStore.getState().multiSelectionActive;
+      if (selected) store.select({ nodes: [...selected], ...(alone ? { edges: [] } : {}) });
+    },
+    [flowStore],
+  );
   const { nodes, onNodesChange, dragging } = useDragNodes(derivedNodes, onCommit);
 
-  const onEdgesChange = useCallback((changes: EdgeChange<SpecFlowEdge>[]) => {
+  // Edges are kflow's own (EdgeLayer), so React Flow's clearing of the selection on a pane click
+  // does not reach them: the pane click clears them here.
+  const onPaneClick = useCallback(() => {
     const store = useEditorStore.getState();
-    let selected: Set<string> | null = null;
-    const byId = new Map(deriveEdges(store.spec, []).map((e) => [e.id, e.data?.key ?? '']));
-    for (const c of changes) {
-      if (c.type !== 'select') continue;
-      selected ??= new Set(store.selection.edges);
-      const key = byId.get(c.id);
-      if (!key) continue;
-      if (c.selected) selected.add(key);
-      else selected.delete(key);
-    }
-    if (selected) store.select({ edges: [...selected] });
+    if (store.selection.edges.length > 0) store.select({ edges: [] });
   }, []);
 
   const isValidConnection = useCallback((c: Connection | Edge) => {
@@ -172,41 +173,42 @@ export function Canvas() {
 
   return (
     <div className="kf-canvas" onDragOver={onDragOver} onDrop={onDrop}>
-      <ReactFlow<CardNode, SpecFlowEdge>
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        edgeTypes={edgeTypes}
-        onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
-        onConnect={onConnect}
-        isValidConnection={isValidConnection}
-        deleteKeyCode={null}
-        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
-        selectionKeyCode="Shift"
-        colorMode={colorMode}
-        fitView={fitOnMount}
-        fitViewOptions={FIT}
-        minZoom={0.1}
-        proOptions={{ hideAttribution: true }}
-        aria-label="Pipeline canvas"
-        className={farView ? 'kf-far' : undefined}
-      >
-        {showGrid && <Background gap={16} />}
-        {miniMap && !(dragging && spec.nodes.length > MINIMAP_DRAG_LIMIT) && (
-          <MiniMap pannable zoomable ariaLabel="Mini map" />
-        )}
-        <Controls showInteractive={false}>
-          <ControlButton
-            aria-label="Show mini map"
-            aria-pressed={miniMap}
-            title={miniMap ? 'Hide the mini map' : 'Show the mini map'}
-            onClick={() => setMiniMap((m) => !m)}
-          >
-            ▦
-          </ControlButton>
-        </Controls>
-      </ReactFlow>
+      <FarViewContext.Provider value={farView}>
+        <ReactFlow<CardNode, SpecFlowEdge>
+          nodes={nodes}
+          nodeTypes={nodeTypes}
+          onNodesChange={onNodesChange}
+          onPaneClick={onPaneClick}
+          onConnect={onConnect}
+          isValidConnection={isValidConnection}
+          deleteKeyCode={null}
+          multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+          selectionKeyCode="Shift"
+          colorMode={colorMode}
+          fitView={fitOnMount}
+          fitViewOptions={FIT}
+          minZoom={0.1}
+          proOptions={{ hideAttribution: true }}
+          aria-label="Pipeline canvas"
+          className={farView ? 'kf-far' : undefined}
+        >
+          <EdgeLayer edges={edges} />
+          {showGrid && <Background gap={16} />}
+          {miniMap && !(dragging && spec.nodes.length > MINIMAP_DRAG_LIMIT) && (
+            <MiniMap pannable zoomable ariaLabel="Mini map" />
+          )}
+          <Controls showInteractive={false}>
+            <ControlButton
+              aria-label="Show mini map"
+              aria-pressed={miniMap}
+              title={miniMap ? 'Hide the mini map' : 'Show the mini map'}
+              onClick={() => setMiniMap((m) => !m)}
+            >
+              ▦
+            </ControlButton>
+          </Controls>
+        </ReactFlow>
+      </FarViewContext.Provider>
     </div>
   );
 }

@@ -1,9 +1,10 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
-import { memo } from 'react';
+import { memo, useContext } from 'react';
 import { getNodeKind } from '../../../nodes/index';
 import { NodeRunStats } from '../run/NodeRunStats';
 import { useEditorStore } from '../store/index';
 import type { CardNode, PortView } from './canvas-model';
+import { FarViewContext } from './far-view';
 import { iconGlyph } from './icons';
 
 /** How a config value reads on a card: short, one line. */
@@ -34,16 +35,40 @@ function handleTop(i: number, n: number): string {
   return `${((i + 1) / (n + 1)) * 100}%`;
 }
 
+/**
+ * A card's ports. In a far view (see far-view.ts) each is a plain box with React Flow's port
+ * classes and data attributes, so it has the same size and place and React Flow measures it as
+ * a port when it measures the card (edges keep their ends), without a store listener per port.
+ * It is not painted there and cannot start a connection; zooming in brings the real ports back.
+ */
 function Ports({ nodeId, ports, side }: { nodeId: string; ports: PortView[]; side: 'input' | 'output' }) {
+  const far = useContext(FarViewContext);
   const showLabels = ports.length > 1 || ports.some((p) => p.name !== (side === 'input' ? 'in' : 'out'));
+  const type = side === 'input' ? 'target' : 'source';
+  const position = side === 'input' ? Position.Left : Position.Right;
+  if (far)
+    return (
+      <>
+        {ports.map((p, i) => (
+          <div
+            key={p.name}
+            data-handleid={p.name}
+            data-nodeid={nodeId}
+            data-handlepos={position}
+            className={`react-flow__handle react-flow__handle-${position} ${type} kf-handle${p.unknown ? ' kf-handle--unknown' : ''}`}
+            style={{ top: handleTop(i, ports.length) }}
+          />
+        ))}
+      </>
+    );
   return (
     <>
       {ports.map((p, i) => (
         <Handle
           key={p.name}
           id={p.name}
-          type={side === 'input' ? 'target' : 'source'}
-          position={side === 'input' ? Position.Left : Position.Right}
+          type={type}
+          position={position}
           style={{ top: handleTop(i, ports.length) }}
           className={`kf-handle${p.unknown ? ' kf-handle--unknown' : ''}`}
           // A port is a drag target, not a control: named as a picture so its label is allowed (axe).

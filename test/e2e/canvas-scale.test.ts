@@ -132,7 +132,11 @@ describe.runIf(enabled)('a 300-node pipeline on the canvas', () => {
           const r = el.getBoundingClientRect();
           const k = Number(m[3]);
           const x = side === 'right' ? r.right : r.left;
-          return [(x - pane.left - Number(m[1])) / k, (r.top + r.height / 2 - pane.top - Number(m[2])) / k];
+          const point: [number, number] = [
+            (x - pane.left - Number(m[1])) / k,
+            (r.top + r.height / 2 - pane.top - Number(m[2])) / k,
+          ];
+          return point;
         },
         [name, side] as const,
       );

@@ -112,6 +112,38 @@ describe.runIf(enabled)('a 300-node pipeline on the canvas', () => {
     expect(others.filter((k) => after[k] !== before[k])).toEqual([]);
   });
 
+  it('a box drawn with Shift selects the boxed cards and the edges touching them', async () => {
+    const boxes = await Promise.all(
+      ['b10-n0', 'b10-n1', 'b10-n2'].map((id) =>
+        page.locator(`.react-flow__node[data-id="${id}"]`).boundingBox(),
+      ),
+    );
+    if (boxes.some((b) => !b)) throw new Error('cards of chain b10 are not on screen');
+    const left = Math.min(...boxes.map((b) => b?.x ?? 0)) - 3;
+    const top = Math.min(...boxes.map((b) => b?.y ?? 0)) - 3;
+    const right = Math.max(...boxes.map((b) => (b?.x ?? 0) + (b?.width ?? 0))) + 3;
+    const bottom = Math.max(...boxes.map((b) => (b?.y ?? 0) + (b?.height ?? 0))) + 3;
+    await page.keyboard.down('Shift');
+    await page.mouse.move(left, top);
+    await page.mouse.down();
+    await page.mouse.move(right, bottom, { steps: 6 });
+    await page.mouse.up();
+    await page.keyboard.up('Shift');
+    const pressed = (name: string) =>
+      page.getByRole('button', { name: `Edge ${name}`, exact: true }).getAttribute('aria-pressed');
+    await expect.poll(() => pressed('b10-n2.out->b10-n3.in')).toBe('true');
+    expect(
+      await page.locator('.react-flow__node.selected').evaluateAll((n) => n.map((e) => e.dataset['id'])),
+    ).toEqual(['b10-n0', 'b10-n1', 'b10-n2']);
+    expect(await pressed('b10-n0.out->b10-n1.in')).toBe('true');
+    expect(await pressed('b10-n1.out->b10-n2.in')).toBe('true');
+    expect(await pressed('b10-n3.out->b10-n4.in')).toBe('false');
+    expect(await pressed('b11-n0.out->b11-n1.in')).toBe('false');
+    // A click on the pane clears the selection, edges included.
+    await page.mouse.click(left, top);
+    await expect.poll(() => pressed('b10-n0.out->b10-n1.in')).toBe('false');
+  });
+
   it('zoomed in, the real ports are back and the edges end exactly at them', async () => {
     for (let i = 0; i < 20 && (await page.locator('.kf-far').count()) > 0; i++)
       await page.getByRole('button', { name: 'Zoom In' }).click();

@@ -133,6 +133,17 @@ export function Canvas() {
   );
   const { nodes, onNodesChange, dragging } = useDragNodes(derivedNodes, onCommit);
 
+  // A box (Shift+drag) selects the edges touching the boxed nodes too, as React Flow does for
+  // its own edges.
+  const onSelectionEnd = useCallback(() => {
+    const store = useEditorStore.getState();
+    const boxed = new Set(store.selection.nodes);
+    const edges = deriveEdges(store.spec, [])
+      .filter((e) => boxed.has(e.source) || boxed.has(e.target))
+      .map((e) => e.data?.key ?? e.id);
+    store.select({ edges });
+  }, []);
+
   // Edges are kflow's own (EdgeLayer), so React Flow's clearing of the selection on a pane click
   // does not reach them: the pane click clears them here.
   const onPaneClick = useCallback(() => {
@@ -179,6 +190,7 @@ export function Canvas() {
           nodeTypes={nodeTypes}
           onNodesChange={onNodesChange}
           onPaneClick={onPaneClick}
+          onSelectionEnd={onSelectionEnd}
           onConnect={onConnect}
           isValidConnection={isValidConnection}
           deleteKeyCode={null}

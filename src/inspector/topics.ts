@@ -20,7 +20,15 @@ export async function listTopics(
   const names = (await admin.listTopics()).filter((n) => opts.internal || !n.startsWith('__')).sort();
   const out: TopicSummary[] = [];
   for (const name of names) {
-    const offsets = await admin.topicOffsets(name);
+    let offsets: Awaited<ReturnType<typeof admin.topicOffsets>>;
+    try {
+      offsets = await admin.topicOffsets(name);
+    } catch (err) {
+      // Deleted between the listing and this read (by this app's Delete, another tool, a
+      // retention job): the list without it is right, not an error of the whole listing.
+      if (!(await admin.listTopics()).includes(name)) continue;
+      throw err;
+    }
     out.push({
       name,
       partitions: offsets.length,

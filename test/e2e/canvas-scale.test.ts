@@ -187,4 +187,17 @@ describe.runIf(enabled)('a 300-node pipeline on the canvas', () => {
     }
     expect(session.errors).toEqual([]);
   });
+
+  it('a focused edge is selected with Enter and deleted with Delete; Undo brings it back', async () => {
+    const edge = page.getByRole('button', { name: 'Edge b29-n8.out->b29-n9.in', exact: true });
+    await edge.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => edge.getAttribute('aria-pressed')).toBe('true');
+    await page.keyboard.press('Delete');
+    await expect.poll(() => page.locator('.kf-edge').count()).toBe(269);
+    expect(await edge.count()).toBe(0);
+    await page.getByRole('button', { name: 'Undo', exact: true }).click();
+    await expect.poll(() => page.locator('.kf-edge').count()).toBe(270);
+    expect((await paths(page))['Edge b29-n8.out->b29-n9.in']).toMatch(/^M/);
+  });
 });

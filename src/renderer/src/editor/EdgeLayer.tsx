@@ -21,7 +21,7 @@ import {
   type InternalNode,
   type XYPosition,
 } from '@xyflow/react';
-import { memo, useLayoutEffect, useRef, type KeyboardEvent, type MouseEvent } from 'react';
+import { memo, useLayoutEffect, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { EdgeRunLabel } from '../run/EdgeRunLabel';
 import { useRunStore } from '../run/store';
 import { useEditorStore } from '../store/index';
@@ -105,77 +105,74 @@ function selectEdge(key: string, add: boolean) {
   store.select({ edges });
 }
 
-/** Drawn elements of one edge, which the layer's store listener updates in place. */
+/** One edge's drawn elements and the end nodes its path was last computed from. */
 interface Drawn {
+  edge: SpecFlowEdge;
+  paths: SVGPathElement[];
+  label: HTMLElement | null;
   source?: InternalNode<CardNode>;
   target?: InternalNode<CardNode>;
-  elements: SVGPathElement[];
-  label?: HTMLDivElement;
 }
 
 export const EdgeLayer = memo(function EdgeLayer({ edges }: { edges: SpecFlowEdge[] }) {
   const store = useStoreApi<CardNode, SpecFlowEdge>();
   const hasRun = useRunStore((s) => s.run !== null);
-  const drawn = useRef(new Map<string, Drawn>());
+  // State, not a ref: React Flow's label layer (the portal's target) appears after the first render.
+  const [layer, setLayer] = useState<SVGSVGElement | null>(null);
 
   // Paths are set here, not rendered by React: a drag changes them on every pointer move, and
-  // only the edges of the moved nodes need a new path.
+  // only the edges of the moved nodes need a new path. The elements change only when this
+  // component renders (the layer mounting, new edges, a run starting or ending), which is when
+  // this effect runs.
   useLayoutEffect(() => {
+    if (!layer) return;
+    const labels = new Map<string, HTMLElement>();
+    for (const el of layer.parentElement?.querySelectorAll<HTMLElement>('.kf-edge-label') ?? [])
+      labels.set(el.dataset['edgeId'] ?? '', el);
+    // The layer's <g>s are the edges', in the order of `edges`.
+    const groups = layer.querySelectorAll('g.kf-edge');
+    const drawn: Drawn[] = edges.map((edge, i) => ({
+      edge,
+      paths: [...(groups[i]?.querySelectorAll('path') ?? [])],
+      label: labels.get(edge.id) ?? null,
+    }));
     const draw = () => {
       const { nodeLookup } = store.getState();
-      for (const edge of edges) {
-        const d = drawn.current.get(edge.id);
-        if (!d) continue;
-        const source = nodeLookup.get(edge.source);
-        const target = nodeLookup.get(edge.target);
+      for (const d of drawn) {
+        const source = nodeLookup.get(d.edge.source);
+        const target = nodeLookup.get(d.edge.target);
         if (source === d.source && target === d.target) continue;
         d.source = source;
         d.target = target;
-        const g = edgeGeometry(source, target, edge.sourceHandle, edge.targetHandle);
-        for (const el of d.elements) el.setAttribute('d', g?.path ?? '');
+        const g = edgeGeometry(source, target, d.edge.sourceHandle, d.edge.targetHandle);
+        for (const el of d.paths) el.setAttribute('d', g?.path ?? '');
         if (d.label && g)
           d.label.style.transform = `translate(-50%, -50%) translate(${g.labelX}px, ${g.labelY}px)`;
       }
     };
-    // Elements are new on each render of the edges: draw them all once.
-    for (const d of drawn.current.values()) d.source = d.target = undefined;
     draw();
     return store.subscribe(draw);
-  }, [store, edges, hasRun]);
+  }, [store, layer, edges, hasRun]);
 
-  const register = (id: string, kind: 'path' | 'label') => (el: SVGPathElement | HTMLDivElement | null) => {
-    if (!el) return;
-    let d = drawn.current.get(id);
-    if (!d) drawn.current.set(id, (d = { elements: [] }));
-    if (kind === 'label') d.label = el as HTMLDivElement;
-    else if (!d.elements.includes(el as SVGPathElement)) d.elements.push(el as SVGPathElement);
-  };
-  // Forget elements of edges that are gone; the refs above re-register the rest on render.
-  const ids = new Set(edges.map((e) => e.id));
-  for (const id of drawn.current.keys()) if (!ids.has(id)) drawn.current.delete(id);
-  for (const d of drawn.current.values()) {
-    d.elements = d.elements.filter((el) => el.isConnected);
-    if (d.label && !d.label.isConnected) delete d.label;
-  }
-
+  const select = (edge: SpecFlowEdge, e: MouseEvent | KeyboardEvent) =>
+    selectEdge(edge.data?.key ?? edge.id, e.shiftKey || e.metaKey || e.ctrlKey);
   const onClick = (edge: SpecFlowEdge) => (e: MouseEvent) => {
     e.stopPropagation();
-    selectEdge(edge.data?.key ?? edge.id, e.shiftKey || e.metaKey || e.ctrlKey);
+    select(edge, e);
   };
   const onKeyDown = (edge: SpecFlowEdge) => (e: KeyboardEvent) => {
     if (e.key !== 'Enter' && e.key !== ' ') return;
     e.preventDefault();
-    selectEdge(edge.data?.key ?? edge.id, e.shiftKey || e.metaKey || e.ctrlKey);
+    select(edge, e);
   };
 
   return (
     <EdgeLabelRenderer>
-      <svg className="kf-edges" aria-label="Edges">
+      <svg ref={setLayer} className="kf-edges" aria-label="Edges">
         {edges.map((edge) => (
           <g key={edge.id} className={edge.selected ? 'kf-edge kf-edge--selected' : 'kf-edge'}>
-            <path ref={register(edge.id, 'path')} className="kf-edge__line" />
+            <path className="kf-edge__line" />
             <path
-              ref={register(edge.id, 'path')}
               className="kf-edge__hit nopan"
               role="button"
               tabIndex={0}
@@ -191,7 +188,7 @@ export const EdgeLayer = memo(function EdgeLayer({ edges }: { edges: SpecFlowEdg
         edges.map(
           (edge) =>
             edge.data && (
-              <div key={edge.id} ref={register(edge.id, 'label')} className="kf-edge-label nodrag nopan">
+              <div key={edge.id} data-edge-id={edge.id} className="kf-edge-label nodrag nopan">
                 <EdgeRunLabel edgeKey={edge.data.key} />
               </div>
             ),

@@ -31,6 +31,10 @@ export function keyFields(kind: string): string[] {
     .slice(0, 3);
 }
 
+function portClass(p: PortView): string {
+  return p.unknown ? 'kf-handle kf-handle--unknown' : 'kf-handle';
+}
+
 function handleTop(i: number, n: number): string {
   return `${((i + 1) / (n + 1)) * 100}%`;
 }
@@ -55,7 +59,7 @@ function Ports({ nodeId, ports, side }: { nodeId: string; ports: PortView[]; sid
             data-handleid={p.name}
             data-nodeid={nodeId}
             data-handlepos={position}
-            className={`react-flow__handle react-flow__handle-${position} ${type} kf-handle${p.unknown ? ' kf-handle--unknown' : ''}`}
+            className={`react-flow__handle react-flow__handle-${position} ${type} ${portClass(p)}`}
             style={{ top: handleTop(i, ports.length) }}
           />
         ))}
@@ -70,7 +74,7 @@ function Ports({ nodeId, ports, side }: { nodeId: string; ports: PortView[]; sid
           type={type}
           position={position}
           style={{ top: handleTop(i, ports.length) }}
-          className={`kf-handle${p.unknown ? ' kf-handle--unknown' : ''}`}
+          className={portClass(p)}
           // A port is a drag target, not a control: named as a picture so its label is allowed (axe).
           role="img"
           aria-label={`${nodeId} ${side} ${p.name}`}

@@ -64,8 +64,6 @@ describe.runIf(enabled)('accessibility in the browser', () => {
     app = await startWebApp();
     session = await openBrowser();
     page = session.page;
-    // tsx keeps function names: functions handed to page.evaluate call an `__name` helper.
-    await page.addInitScript('window.__name = (f) => f');
     await page.goto(app.url);
     await page.locator('[aria-label="Pipeline canvas"]').waitFor();
     await page.getByRole('button', { name: 'Examples' }).click();

@@ -62,7 +62,6 @@ describe.runIf(enabled)('a 300-node pipeline on the canvas', () => {
     app = await startWebApp();
     session = await openBrowser();
     page = session.page;
-    await page.addInitScript('window.__name = (f) => f');
     await page.goto(app.url);
     await page.locator('[aria-label="Pipeline canvas"]').waitFor();
     // The first file is fitted to the view (zoom ~0.12, the far view); the second is then

@@ -112,6 +112,9 @@ export async function openBrowser(
   });
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
   const page = await context.newPage();
+  // Tests run under tsx, which keeps function names: a function handed to page.evaluate then
+  // calls an `__name` helper that the page does not have.
+  await page.addInitScript('window.__name = (f) => f');
   const errors: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
